@@ -1,0 +1,1 @@
+//! Chart drawing, written once over plotters' `DrawingBackend`.

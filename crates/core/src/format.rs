@@ -1,0 +1,107 @@
+//! Number and text formatting shared by the Markdown report, the terminal table and the charts.
+
+use crate::compare::{Change, Verdict};
+
+/// A value in its unit, with precision that suits its size: seconds below 1 s shown in ms.
+pub fn value(value: Option<f64>, unit: &str) -> String {
+    let Some(v) = value else { return "–".to_string() };
+    if unit == "s" {
+        return if v < 1.0 { format!("{} ms", significant(v * 1000.0)) } else { format!("{} s", significant(v)) };
+    }
+    format!("{} {unit}", significant(v))
+}
+
+/// Three significant digits, and whole numbers from 100 on.
+pub fn significant(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        let decimals = (2 - a.log10().floor() as i32).clamp(3, 12) as usize;
+        format!("{v:.decimals$}")
+    }
+}
+
+/// A QPS level as users write it (`0.5`, `10`).
+pub fn qps(qps: f64) -> String {
+    format!("{qps}")
+}
+
+/// A change against the baseline, e.g. `-12.3% ✓`; `✓` marks better, `✗` worse, `=` the same.
+pub fn change(change: &Change) -> String {
+    let Some(pct) = change.change_pct else { return "n/a".to_string() };
+    let mark = match change.verdict {
+        Some(Verdict::Better) => "✓",
+        Some(Verdict::Worse) => "✗",
+        _ => "=",
+    };
+    format!("{pct:+.1}% {mark}")
+}
+
+/// Escapes text for Markdown (table cells included): characters with a meaning become escapes or
+/// entities, so names from the user's folders render as the text they are, never as markup or HTML.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("&#124;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // These only mean something at the start of a line (headings, lists, rules).
+            '#' | '-' | '+' | '=' | '.' | '!' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Quantity;
+    use crate::metric::Metric;
+    use crate::stats::Stat;
+
+    #[test]
+    fn values_in_their_units() {
+        assert_eq!(value(Some(0.0912), "s"), "91.2 ms");
+        assert_eq!(value(Some(0.0004567), "s"), "0.457 ms");
+        assert_eq!(value(Some(12.345), "s"), "12.3 s");
+        assert_eq!(value(Some(1.5), "s"), "1.50 s");
+        assert_eq!(value(Some(1234.56), "tokens/s"), "1235 tokens/s");
+        assert_eq!(value(None, "s"), "–");
+        assert_eq!(significant(0.012345), "0.0123");
+        assert_eq!(qps(0.5), "0.5");
+        assert_eq!(qps(10.0), "10");
+    }
+
+    #[test]
+    fn changes_are_signed_and_marked() {
+        let q = Quantity::Stat(Metric::Ttft, Stat::P50);
+        assert_eq!(change(&Change::new(q, 2.0, 1.5).unwrap()), "-25.0% ✓");
+        assert_eq!(change(&Change::new(q, 2.0, 2.2).unwrap()), "+10.0% ✗");
+        assert_eq!(change(&Change::new(q, 2.0, 2.0).unwrap()), "+0.0% =");
+        assert_eq!(change(&Change::new(q, 0.0, 2.0).unwrap()), "n/a");
+    }
+
+    #[test]
+    fn markdown_escapes_markup_and_html() {
+        assert_eq!(markdown("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(markdown("a|b*c_d"), "a&#124;b\\*c\\_d");
+        assert_eq!(markdown("llm-d"), "llm-d");
+        assert_eq!(markdown("-x [a](b)"), "\\-x \\[a\\](b)");
+    }
+}

@@ -1,0 +1,16 @@
+//! Pure logic of gen-site: which files are results, how they parse, what statistics they give, how
+//! deployments compare, and how that is reported and drawn. No file, network, clock or thread use here,
+//! so the native CLI and the WebAssembly viewer share one implementation.
+
+pub mod analysis;
+pub mod charts;
+pub mod compare;
+pub mod discovery;
+pub mod format;
+pub mod metric;
+pub mod parse;
+pub mod report;
+pub mod stats;
+pub mod summary;
+pub mod synth;
+pub mod warning;

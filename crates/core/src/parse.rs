@@ -1,0 +1,279 @@
+//! Parsing of one LMBench CSV from its bytes: columns found by header name, rows that can't be used
+//! skipped with a warning naming the line, and a file-level error when nothing in it can be used.
+
+use crate::metric::Request;
+use crate::warning::Warning;
+
+/// The columns every result file must have.
+pub const REQUIRED_COLUMNS: [&str; 6] =
+    ["prompt_tokens", "generation_tokens", "ttft", "generation_time", "launch_time", "finish_time"];
+
+/// How many skipped rows of one file are reported line by line; the rest are counted in one warning.
+pub const MAX_ROW_WARNINGS_PER_FILE: usize = 20;
+
+/// The requests of one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFile {
+    pub requests: Vec<Request>,
+    /// Earliest launch and latest finish over the usable rows (Unix seconds); NaN when there are none.
+    pub first_launch: f64,
+    pub last_finish: f64,
+    /// Rows that could not be used.
+    pub skipped_rows: usize,
+    /// One warning per skipped row (up to [`MAX_ROW_WARNINGS_PER_FILE`], then a count), and a file-level
+    /// warning when no row was usable.
+    pub warnings: Vec<Warning>,
+}
+
+impl ParsedFile {
+    /// Wall-clock span of the file's requests: last finish minus first launch.
+    pub fn duration_s(&self) -> f64 {
+        self.last_finish - self.first_launch
+    }
+}
+
+/// Parses a result file. `path` is only used in messages. An `Err` means the file as a whole can't be used.
+pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        Warning::line(path, line, "not UTF-8 text: is this really a CSV file?")
+    })?;
+    if text.trim().is_empty() {
+        return Err(Warning::file(path, "the file is empty"));
+    }
+    let quoted = text.contains('"');
+    let mut lines = text.split('\n').enumerate().map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)));
+    let (header_line, header) = lines.by_ref().find(|(_, line)| !line.trim().is_empty()).expect("text is not blank");
+
+    let mut fields: Vec<&str> = Vec::new();
+    split_fields(header, quoted, &mut fields);
+    let names: Vec<&str> = fields.iter().map(|f| unquote(f)).collect();
+    let column_count = names.len();
+    let mut index = [0usize; 6];
+    let mut missing = Vec::new();
+    for (slot, required) in index.iter_mut().zip(REQUIRED_COLUMNS) {
+        match names.iter().position(|name| *name == required) {
+            Some(i) => *slot = i,
+            None => missing.push(format!("`{required}`")),
+        }
+    }
+    if !missing.is_empty() {
+        let s = if missing.len() == 1 { "" } else { "s" };
+        return Err(Warning::line(
+            path,
+            header_line,
+            format!("missing required column{s} {} (the header is `{}`)", missing.join(", "), header.trim()),
+        ));
+    }
+
+    let mut parsed = ParsedFile { first_launch: f64::INFINITY, last_finish: f64::NEG_INFINITY, ..Default::default() };
+    let mut rows = 0usize;
+    for (line_number, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        rows += 1;
+        fields.clear();
+        split_fields(line, quoted, &mut fields);
+        match parse_row(&fields, column_count, &index) {
+            Ok([prompt_tokens, generation_tokens, ttft, generation_time, launch, finish]) => {
+                parsed.requests.push(Request { prompt_tokens, generation_tokens, ttft, generation_time, launch_time: launch });
+                parsed.first_launch = parsed.first_launch.min(launch);
+                parsed.last_finish = parsed.last_finish.max(finish);
+            }
+            Err(message) => {
+                parsed.skipped_rows += 1;
+                if parsed.skipped_rows <= MAX_ROW_WARNINGS_PER_FILE {
+                    parsed.warnings.push(Warning::line(path, line_number, format!("row skipped: {message}")));
+                }
+            }
+        }
+    }
+    if rows == 0 {
+        return Err(Warning::file(path, "no data rows, only a header"));
+    }
+    if parsed.skipped_rows > MAX_ROW_WARNINGS_PER_FILE {
+        let more = parsed.skipped_rows - MAX_ROW_WARNINGS_PER_FILE;
+        parsed.warnings.push(Warning::file(path, format!("{more} more rows skipped (not listed one by one)")));
+    }
+    if parsed.requests.is_empty() {
+        parsed.first_launch = f64::NAN;
+        parsed.last_finish = f64::NAN;
+        parsed.warnings.push(Warning::file(path, format!("no usable rows: all {rows} rows were skipped")));
+    }
+    Ok(parsed)
+}
+
+/// The six required values of a row, in [`REQUIRED_COLUMNS`] order.
+fn parse_row(fields: &[&str], column_count: usize, index: &[usize; 6]) -> Result<[f64; 6], String> {
+    if fields.len() != column_count {
+        return Err(format!("expected {column_count} fields as in the header, found {}", fields.len()));
+    }
+    let mut values = [0.0; 6];
+    for ((value, &i), name) in values.iter_mut().zip(index).zip(REQUIRED_COLUMNS) {
+        let text = unquote(fields[i]);
+        *value = match text.parse::<f64>() {
+            Ok(v) if v.is_nan() || v.is_infinite() => return Err(format!("`{name}` is `{text}`, not a finite number")),
+            Ok(v) if v < 0.0 => return Err(format!("`{name}` is negative ({text})")),
+            Ok(v) => v,
+            Err(_) if text.is_empty() => return Err(format!("`{name}` is empty")),
+            Err(_) => return Err(format!("`{name}` is not a number: `{}`", truncate(text, 40))),
+        };
+    }
+    Ok(values)
+}
+
+/// Splits a line at commas; with `quoted`, commas inside double quotes don't split.
+fn split_fields<'a>(line: &'a str, quoted: bool, out: &mut Vec<&'a str>) {
+    if !quoted {
+        out.extend(line.split(','));
+        return;
+    }
+    let mut start = 0;
+    let mut in_quotes = false;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => {
+                out.push(&line[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&line[start..]);
+}
+
+fn unquote(field: &str) -> &str {
+    let field = field.trim();
+    field.strip_prefix('"').and_then(|f| f.strip_suffix('"')).unwrap_or(field).trim()
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time";
+
+    fn ok(text: &str) -> ParsedFile {
+        parse_csv("d/f.csv", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn err(bytes: &[u8]) -> String {
+        parse_csv("d/f.csv", bytes).expect_err("should fail").to_string()
+    }
+
+    #[test]
+    fn float_token_counts_and_extra_columns() {
+        let p = ok("prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time\n\
+                    76.0,20.0,0.04,0.52,1203,1,100.5,101.1\n77,21,0.05,0.53,1204,1,99.0,100.0\n");
+        assert_eq!(p.requests.len(), 2);
+        assert_eq!(p.requests[0].prompt_tokens, 76.0);
+        assert_eq!(p.requests[1].generation_tokens, 21.0);
+        assert_eq!(p.requests[0].launch_time, 100.5);
+        assert_eq!((p.first_launch, p.last_finish), (99.0, 101.1));
+        assert!((p.duration_s() - 2.1).abs() < 1e-9);
+        assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn bom_crlf_and_any_column_order() {
+        let text = "\u{FEFF}finish_time,launch_time,generation_time,ttft,generation_tokens,prompt_tokens\r\n\
+                    10,5,4,1,3,2\r\n";
+        let p = ok(text);
+        assert_eq!(p.requests.len(), 1);
+        let r = p.requests[0];
+        assert_eq!((r.prompt_tokens, r.generation_tokens, r.ttft, r.generation_time), (2.0, 3.0, 1.0, 4.0));
+        assert_eq!((p.first_launch, p.last_finish), (5.0, 10.0));
+    }
+
+    #[test]
+    fn quoted_fields() {
+        let p = ok(&format!("{HEADER},note\n\"1\",\"2\",0.1,0.2,3,4,\"a, b\"\n"));
+        assert_eq!(p.requests.len(), 1);
+        assert_eq!(p.requests[0].prompt_tokens, 1.0);
+    }
+
+    #[test]
+    fn every_kind_of_bad_row_is_skipped_with_its_line() {
+        let text = format!(
+            "{HEADER}\n1,2,0.1,0.2,3,4\n1,2,0.1\n1,2,abc,0.2,3,4\n1,2,NaN,0.2,3,4\n1,2,inf,0.2,3,4\n\
+             1,2,-0.1,0.2,3,4\n1,2,,0.2,3,4\n\n1,2,0.1,0.2,3,4,5\n5,6,0.3,0.4,5,9\n"
+        );
+        let p = ok(&text);
+        assert_eq!(p.requests.len(), 2);
+        assert_eq!(p.skipped_rows, 7);
+        let lines: Vec<_> = p.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "d/f.csv:3: row skipped: expected 6 fields as in the header, found 3",
+                "d/f.csv:4: row skipped: `ttft` is not a number: `abc`",
+                "d/f.csv:5: row skipped: `ttft` is `NaN`, not a finite number",
+                "d/f.csv:6: row skipped: `ttft` is `inf`, not a finite number",
+                "d/f.csv:7: row skipped: `ttft` is negative (-0.1)",
+                "d/f.csv:8: row skipped: `ttft` is empty",
+                "d/f.csv:10: row skipped: expected 6 fields as in the header, found 7",
+            ]
+        );
+    }
+
+    #[test]
+    fn many_bad_rows_are_counted_not_all_listed() {
+        let mut text = format!("{HEADER}\n");
+        for _ in 0..100 {
+            text.push_str("x,2,0.1,0.2,3,4\n");
+        }
+        text.push_str("1,2,0.1,0.2,3,4\n");
+        let p = ok(&text);
+        assert_eq!(p.skipped_rows, 100);
+        assert_eq!(p.warnings.len(), MAX_ROW_WARNINGS_PER_FILE + 1);
+        assert_eq!(p.warnings.last().unwrap().to_string(), "d/f.csv: 80 more rows skipped (not listed one by one)");
+    }
+
+    #[test]
+    fn file_with_only_bad_rows_has_no_requests_and_says_so() {
+        let p = ok(&format!("{HEADER}\n1,2\n"));
+        assert!(p.requests.is_empty());
+        assert_eq!(p.warnings.last().unwrap().to_string(), "d/f.csv: no usable rows: all 1 rows were skipped");
+    }
+
+    #[test]
+    fn bad_files() {
+        assert_eq!(err(b""), "d/f.csv: the file is empty");
+        assert_eq!(err(b" \r\n\n"), "d/f.csv: the file is empty");
+        assert_eq!(err(format!("{HEADER}\n").as_bytes()), "d/f.csv: no data rows, only a header");
+        assert_eq!(err(format!("{HEADER}\r\n\r\n").as_bytes()), "d/f.csv: no data rows, only a header");
+        assert_eq!(
+            err(b"prompt_tokens,generation_tokens,ttft,launch_time\n1,2,3,4\n"),
+            "d/f.csv:1: missing required columns `generation_time`, `finish_time` \
+             (the header is `prompt_tokens,generation_tokens,ttft,launch_time`)"
+        );
+        assert_eq!(err(b"a,b\n1,2\n\xff\xfe"), "d/f.csv:3: not UTF-8 text: is this really a CSV file?");
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_bytes() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"0123456789.,-\n\r\"eE ,naif\xff\xc3";
+        for len in 0..400 {
+            let mut bytes = HEADER.as_bytes().to_vec();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                bytes.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let _ = parse_csv("x", &bytes);
+            let _ = parse_csv("x", &bytes[HEADER.len()..]);
+        }
+    }
+}

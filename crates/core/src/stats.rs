@@ -1,0 +1,211 @@
+//! Descriptive statistics of a sample: count, mean, sample standard deviation, extremes and
+//! percentiles interpolated linearly between closest ranks (numpy's default).
+
+use serde::Serialize;
+
+/// The percentiles reported for every metric, besides min (0) and max (100).
+pub const PERCENTILES: [f64; 7] = [5.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
+
+/// Summary of one metric over one run. Every field but `n` is `None` when `n` is 0; `std` also when `n` < 2.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Summary {
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub std: Option<f64>,
+    pub min: Option<f64>,
+    pub p5: Option<f64>,
+    pub p25: Option<f64>,
+    pub p50: Option<f64>,
+    pub p75: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// A statistic that can be read off a [`Summary`]: what tables and charts let the user choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stat {
+    Mean,
+    P50,
+    P90,
+    P95,
+    P99,
+}
+
+impl Stat {
+    pub const ALL: [Stat; 5] = [Stat::P50, Stat::P90, Stat::P95, Stat::P99, Stat::Mean];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Stat::Mean => "mean",
+            Stat::P50 => "p50",
+            Stat::P90 => "p90",
+            Stat::P95 => "p95",
+            Stat::P99 => "p99",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Stat> {
+        Stat::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+impl Summary {
+    /// Summarises `values`, which are reordered (sorted) in place. Values must not be NaN.
+    pub fn of(values: &mut [f64]) -> Summary {
+        let n = values.len();
+        if n == 0 {
+            return Summary::default();
+        }
+        sort(values);
+        let mean = mean(values);
+        let p = |q| Some(percentile_of_sorted(values, q));
+        Summary {
+            n,
+            mean: Some(mean),
+            std: sample_std(values, mean),
+            min: Some(values[0]),
+            p5: p(5.0),
+            p25: p(25.0),
+            p50: p(50.0),
+            p75: p(75.0),
+            p90: p(90.0),
+            p95: p(95.0),
+            p99: p(99.0),
+            max: Some(values[n - 1]),
+        }
+    }
+
+    pub fn get(&self, stat: Stat) -> Option<f64> {
+        match stat {
+            Stat::Mean => self.mean,
+            Stat::P50 => self.p50,
+            Stat::P90 => self.p90,
+            Stat::P95 => self.p95,
+            Stat::P99 => self.p99,
+        }
+    }
+}
+
+/// Sorts ascending. Non-negative floats (all metrics here) sort as their bit patterns, which is
+/// several times faster than a float comparison; anything else falls back to `total_cmp`.
+pub fn sort(values: &mut [f64]) {
+    if values.iter().all(|v| v.is_sign_positive()) {
+        values.sort_unstable_by_key(|v| v.to_bits());
+    } else {
+        values.sort_unstable_by(f64::total_cmp);
+    }
+}
+
+/// The `q`-th percentile (0..=100) of ascending `sorted`, interpolating linearly between the closest
+/// ranks, as numpy's `percentile(..., method="linear")`. Panics on an empty slice.
+pub fn percentile_of_sorted(sorted: &[f64], q: f64) -> f64 {
+    let rank = (sorted.len() - 1) as f64 * (q / 100.0).clamp(0.0, 1.0);
+    let below = rank.floor() as usize;
+    let above = (below + 1).min(sorted.len() - 1);
+    let fraction = rank - below as f64;
+    let (a, b) = (sorted[below], sorted[above]);
+    // This form is exact at both ends and monotone in `fraction`, unlike a + (b - a) * t alone.
+    if fraction < 0.5 {
+        a + (b - a) * fraction
+    } else {
+        b - (b - a) * (1.0 - fraction)
+    }
+}
+
+pub fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Sample standard deviation (n - 1 in the denominator), two-pass for accuracy; `None` below two values.
+pub fn sample_std(values: &[f64], mean: f64) -> Option<f64> {
+    if values.len() < 2 {
+        return None;
+    }
+    let squares: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    Some((squares / (values.len() - 1) as f64).sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn matches_numpy_on_known_values() {
+        // numpy.percentile([1, 2, 3, 4, 10], [0, 25, 50, 90, 99, 100]) = [1, 2, 3, 7.6, 9.76, 10]
+        let sorted = [1.0, 2.0, 3.0, 4.0, 10.0];
+        let got: Vec<f64> = [0.0, 25.0, 50.0, 90.0, 99.0, 100.0].iter().map(|&q| percentile_of_sorted(&sorted, q)).collect();
+        let want = [1.0, 2.0, 3.0, 7.6, 9.76, 10.0];
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-12, "{got:?}");
+        }
+        // numpy.std([1, 2, 3, 4, 10], ddof=1) = 3.5355339059327378
+        let s = Summary::of(&mut [10.0, 2.0, 4.0, 1.0, 3.0]);
+        assert_eq!(s.mean, Some(4.0));
+        assert!((s.std.unwrap() - 3.5355339059327378).abs() < 1e-12);
+        assert_eq!((s.min, s.max, s.p50), (Some(1.0), Some(10.0), Some(3.0)));
+    }
+
+    #[test]
+    fn empty_and_single_samples() {
+        assert_eq!(Summary::of(&mut []), Summary::default());
+        let s = Summary::of(&mut [2.5]);
+        assert_eq!((s.n, s.mean, s.std, s.p99, s.min), (1, Some(2.5), None, Some(2.5), Some(2.5)));
+    }
+
+    #[test]
+    fn sort_handles_negative_values_too() {
+        let mut v = [3.0, -1.0, 0.0, -0.0, 2.0];
+        sort(&mut v);
+        assert_eq!(v, [-1.0, -0.0, 0.0, 2.0, 3.0]);
+    }
+
+    fn reference_percentile(values: &[f64], q: f64) -> f64 {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let rank = (sorted.len() - 1) as f64 * q / 100.0;
+        let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+        sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64)
+    }
+
+    proptest! {
+        #[test]
+        fn percentiles_are_ordered_bounded_and_match_the_definition(
+            mut values in prop::collection::vec(0.0f64..1e6, 1..300)
+        ) {
+            let original = values.clone();
+            let s = Summary::of(&mut values);
+            let chain = [s.min, s.p5, s.p25, s.p50, s.p75, s.p90, s.p95, s.p99, s.max].map(Option::unwrap);
+            prop_assert!(chain.windows(2).all(|w| w[0] <= w[1]), "{chain:?}");
+            for (q, got) in [(5.0, s.p5), (50.0, s.p50), (99.0, s.p99)] {
+                let want = reference_percentile(&original, q);
+                prop_assert!((got.unwrap() - want).abs() <= 1e-9 * want.abs().max(1.0));
+            }
+            let m = s.mean.unwrap();
+            prop_assert!(s.min.unwrap() <= m + 1e-9 && m <= s.max.unwrap() + 1e-9);
+            prop_assert_eq!(s.n, original.len());
+        }
+
+        #[test]
+        fn std_is_shift_invariant_and_zero_for_constants(
+            values in prop::collection::vec(0.0f64..1e3, 2..200), shift in 0.0f64..1e3, c in 0.0f64..1e6
+        ) {
+            let base = Summary::of(&mut values.clone()).std.unwrap();
+            let shifted = Summary::of(&mut values.iter().map(|v| v + shift).collect::<Vec<_>>()).std.unwrap();
+            prop_assert!((base - shifted).abs() <= 1e-6 * base.max(1.0));
+            let constant = Summary::of(&mut vec![c; values.len()]);
+            prop_assert!(constant.std.unwrap() <= 1e-12 * c.max(1.0));
+            prop_assert_eq!(constant.p90, Some(c));
+        }
+
+        #[test]
+        fn bit_sort_equals_float_sort(mut values in prop::collection::vec(0.0f64..1e9, 0..300)) {
+            let mut reference = values.clone();
+            reference.sort_by(f64::total_cmp);
+            sort(&mut values);
+            prop_assert_eq!(values, reference);
+        }
+    }
+}
