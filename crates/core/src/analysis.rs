@@ -155,7 +155,12 @@ impl Analysis {
     /// Builds the analysis from summarised runs (see [`group_runs`] and [`Run::summarise`]).
     /// `root_label` names the results folder, for files that lie directly in it; `baseline` is an id or
     /// label chosen by the user. Errors when there is no run, or the baseline names no deployment.
-    pub fn new(mut runs: Vec<Run>, warnings: Vec<Warning>, root_label: &str, baseline: Option<&str>) -> Result<Analysis, String> {
+    pub fn new(
+        mut runs: Vec<Run>,
+        warnings: Vec<Warning>,
+        root_label: &str,
+        baseline: Option<&str>,
+    ) -> Result<Analysis, String> {
         if runs.is_empty() {
             return Err("no run could be analysed: no result file had a usable row".to_string());
         }
@@ -236,7 +241,8 @@ fn choose_baseline(deployments: &[Deployment], wanted: Option<&str>) -> Result<S
     if let Some(d) = deployments.iter().find(|d| d.id == wanted) {
         return Ok(d.id.clone());
     }
-    let by_label: Vec<&Deployment> = deployments.iter().filter(|d| deployment_label(&d.id) == wanted || d.label == wanted).collect();
+    let by_label: Vec<&Deployment> =
+        deployments.iter().filter(|d| deployment_label(&d.id) == wanted || d.label == wanted).collect();
     match by_label.as_slice() {
         [one] => Ok(one.id.clone()),
         [] => Err(format!(
@@ -267,7 +273,10 @@ mod tests {
 
     #[test]
     fn run_statistics_and_throughput() {
-        let f = file("d/LMBench_s_1.csv", &format!("{HEADER}10,1,0.5,0.0,100,100.5\n20,5,1.0,2.0,101,104\n30,11,0.25,1.0,102,110\n"));
+        let f = file(
+            "d/LMBench_s_1.csv",
+            &format!("{HEADER}10,1,0.5,0.0,100,100.5\n20,5,1.0,2.0,101,104\n30,11,0.25,1.0,102,110\n"),
+        );
         let run = Run::summarise(&f.key, &[&f]).unwrap();
         assert_eq!(run.requests, 3);
         assert_eq!(run.duration_s, 10.0);
@@ -295,7 +304,10 @@ mod tests {
         let runs = group_runs(&files);
         assert_eq!(runs.len(), 2);
         let (key, members) = &runs[0];
-        assert_eq!(members.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["d/LMBench_s_1.0.csv", "d/LMBench_s_qps1.csv"]);
+        assert_eq!(
+            members.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ["d/LMBench_s_1.0.csv", "d/LMBench_s_qps1.csv"]
+        );
         let run = Run::summarise(key, members).unwrap();
         assert_eq!((run.requests, run.duration_s), (2, 15.0));
     }
@@ -312,13 +324,17 @@ mod tests {
         let runs: Vec<Run> = group_runs(&files).iter().filter_map(|(k, f)| Run::summarise(k, f)).collect();
         let a = Analysis::new(runs.clone(), vec![], "results", None).unwrap();
         let labels: Vec<(&str, &str)> = a.deployments.iter().map(|d| (d.id.as_str(), d.label.as_str())).collect();
-        assert_eq!(labels, [(".", "results"), ("standalone/vllm", "vllm"), ("x/llm-d", "x/llm-d"), ("y/llm-d", "y/llm-d")]);
+        assert_eq!(
+            labels,
+            [(".", "results"), ("standalone/vllm", "vllm"), ("x/llm-d", "x/llm-d"), ("y/llm-d", "y/llm-d")]
+        );
         assert_eq!(a.baseline, "standalone/vllm");
         assert_eq!(Analysis::new(runs.clone(), vec![], "r", Some("x/llm-d")).unwrap().baseline, "x/llm-d");
         assert_eq!(Analysis::new(runs.clone(), vec![], "r", Some("vllm")).unwrap().baseline, "standalone/vllm");
         assert!(Analysis::new(runs.clone(), vec![], "r", Some("llm-d")).unwrap_err().contains("ambiguous"));
         assert!(Analysis::new(runs.clone(), vec![], "r", Some("nope")).unwrap_err().contains("names no deployment"));
-        let without_standalone: Vec<Run> = runs.into_iter().filter(|r| !r.deployment.starts_with("standalone")).collect();
+        let without_standalone: Vec<Run> =
+            runs.into_iter().filter(|r| !r.deployment.starts_with("standalone")).collect();
         assert_eq!(Analysis::new(without_standalone, vec![], "r", None).unwrap().baseline, ".");
         assert!(Analysis::new(vec![], vec![], "r", None).is_err());
     }

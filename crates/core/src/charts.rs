@@ -1,1 +1,586 @@
-//! Chart drawing, written once over plotters' `DrawingBackend`.
+//! Chart drawing, written once over plotters' `DrawingBackend`: the CLI draws on bitmaps and SVG, the
+//! browser on a canvas. Panels draw one chart and return where their data points landed, so that a
+//! viewer can show the exact value under the pointer; figures lay panels out for the static plots.
+
+use crate::analysis::Analysis;
+use crate::compare::{Change, Quantity, Rate};
+use crate::format;
+use crate::metric::Metric;
+use crate::stats::{Stat, Summary};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::ops::Range;
+
+/// One colour per deployment, by its index in `Analysis::deployments` (Tableau 10).
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(78, 121, 167),
+    RGBColor(242, 142, 43),
+    RGBColor(225, 87, 89),
+    RGBColor(118, 183, 178),
+    RGBColor(89, 161, 79),
+    RGBColor(237, 201, 72),
+    RGBColor(176, 122, 161),
+    RGBColor(255, 157, 167),
+    RGBColor(156, 117, 95),
+    RGBColor(186, 176, 172),
+];
+
+pub fn colour(deployment: usize) -> RGBColor {
+    PALETTE[deployment % PALETTE.len()]
+}
+
+/// The CSS form of a deployment's colour, for HTML legends.
+pub fn css_colour(deployment: usize) -> String {
+    let RGBColor(r, g, b) = colour(deployment);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+const FONT: &str = "sans-serif";
+
+/// Linear or logarithmic value axis. Log charts draw log10 of the value on a linear axis, so every
+/// panel has one coordinate type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    #[default]
+    Linear,
+    Log,
+}
+
+impl Scale {
+    fn map(self, v: f64) -> f64 {
+        match self {
+            Scale::Linear => v,
+            Scale::Log => v.max(1e-12).log10(),
+        }
+    }
+
+    /// The drawn range for values in `lo..=hi`, with some headroom.
+    fn range(self, lo: f64, hi: f64) -> Range<f64> {
+        match self {
+            Scale::Linear => {
+                let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+                let span = if hi > lo { hi - lo } else { 1.0 };
+                (lo - if lo < 0.0 { span * 0.08 } else { 0.0 })..(hi + span * 0.08)
+            }
+            Scale::Log => {
+                let (lo, hi) = (self.map(lo.max(1e-9)), self.map(hi.max(1e-9)));
+                let (lo, hi) = (lo.floor(), hi.ceil());
+                lo..if hi > lo { hi } else { lo + 1.0 }
+            }
+        }
+    }
+
+    fn label(self, drawn: f64) -> String {
+        match self {
+            Scale::Linear => tick(drawn),
+            Scale::Log => tick(10f64.powf(drawn)),
+        }
+    }
+}
+
+/// What the charts show: which scenarios, which deployments (indices into `Analysis::deployments`),
+/// against which baseline, on which scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartView {
+    pub scenarios: Vec<String>,
+    pub deployments: Vec<usize>,
+    pub baseline: String,
+    pub scale: Scale,
+}
+
+impl ChartView {
+    /// Everything, linear, against the analysis' baseline.
+    pub fn all(analysis: &Analysis) -> ChartView {
+        ChartView {
+            scenarios: analysis.scenarios().into_iter().map(String::from).collect(),
+            deployments: (0..analysis.deployments.len()).collect(),
+            baseline: analysis.baseline.clone(),
+            scale: Scale::Linear,
+        }
+    }
+}
+
+/// A drawn data point, in backend pixels, with what a tooltip says about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub x: i32,
+    pub y: i32,
+    pub deployment: usize,
+    pub text: String,
+}
+
+type Area<DB> = DrawingArea<DB, Shift>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("drawing failed: {e}")
+}
+
+/// An axis tick: three significant digits without trailing zeros (`0.8`, `2`, `0.05`).
+fn tick(v: f64) -> String {
+    let text = format::significant(v);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+fn axis_title(metric_label: &str, unit: &str) -> String {
+    format!("{metric_label} ({unit})")
+}
+
+/// A panel's frame: caption, axes with units, QPS categories or values on x.
+fn frame<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    caption: &str,
+    x: Range<f64>,
+    y: Range<f64>,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    String,
+> {
+    ChartBuilder::on(area)
+        .caption(caption, (FONT, 17))
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(42)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+fn no_data<DB: DrawingBackend>(area: &Area<DB>, caption: &str) -> Result<Vec<Hit>, String> {
+    let (w, h) = area.dim_in_pixel();
+    area.draw(&Text::new(caption.to_string(), (10, 10), (FONT, 17))).map_err(err)?;
+    area.draw(&Text::new(
+        "no data".to_string(),
+        (w as i32 / 2 - 30, h as i32 / 2),
+        (FONT, 15).into_font().color(&RGBColor(120, 120, 120)),
+    ))
+    .map_err(err)?;
+    Ok(Vec::new())
+}
+
+/// Slots of deployments within one category: (offset from the category centre, width).
+fn slots(count: usize) -> impl Fn(usize) -> (f64, f64) {
+    let width = 0.8 / count.max(1) as f64;
+    move |j| (-0.4 + width * (j as f64 + 0.5), width)
+}
+
+fn qps_axis_labels(levels: &[f64]) -> impl Fn(&f64) -> String + '_ {
+    move |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < levels.len() {
+            format::qps(levels[i as usize])
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Box plots of one metric per QPS level and deployment: box p25–p75, line p50, whiskers p5–p95.
+pub fn box_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    scenario: &str,
+    metric: Metric,
+    view: &ChartView,
+) -> Result<Vec<Hit>, String> {
+    let caption = format!("{} by QPS · {}", metric.label(), scenario);
+    let levels = a.qps_levels(scenario);
+    let boxes: Vec<(usize, usize, &Summary)> = levels
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &qps)| {
+            view.deployments
+                .iter()
+                .filter_map(move |&d| Some((i, d, a.run(&a.deployments[d].id, scenario, qps)?.metrics.get(metric))))
+        })
+        .filter(|(_, _, s)| s.n > 0)
+        .collect();
+    let values = || boxes.iter().flat_map(|(_, _, s)| [s.p5, s.p95]).flatten();
+    let (Some(lo), Some(hi)) = (values().reduce(f64::min), values().reduce(f64::max)) else {
+        return no_data(area, &caption);
+    };
+    let scale = view.scale;
+    let mut chart = frame(area, &caption, -0.5..levels.len() as f64 - 0.5, scale.range(lo, hi))?;
+    let x_labels = qps_axis_labels(&levels);
+    let y_labels = |v: &f64| scale.label(*v);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(levels.len().max(2))
+        .x_label_formatter(&x_labels)
+        .y_label_formatter(&y_labels)
+        .x_desc("QPS")
+        .y_desc(axis_title(metric.label(), metric.unit()))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(err)?;
+    let slot = slots(view.deployments.len());
+    let mut hits = Vec::new();
+    for &(i, d, s) in &boxes {
+        let j = view.deployments.iter().position(|&x| x == d).unwrap_or(0);
+        let (offset, width) = slot(j);
+        let (centre, half) = (i as f64 + offset, width * 0.4);
+        let [p5, p25, p50, p75, p95] = [s.p5, s.p25, s.p50, s.p75, s.p95].map(|v| scale.map(v.unwrap_or(0.0)));
+        let c = colour(d);
+        chart
+            .draw_series([
+                Rectangle::new([(centre - half, p25), (centre + half, p75)], c.mix(0.35).filled()),
+                Rectangle::new([(centre - half, p25), (centre + half, p75)], c.stroke_width(1)),
+            ])
+            .map_err(err)?;
+        chart
+            .draw_series([
+                PathElement::new(vec![(centre - half, p50), (centre + half, p50)], c.stroke_width(2)),
+                PathElement::new(vec![(centre, p75), (centre, p95)], c.stroke_width(1)),
+                PathElement::new(vec![(centre, p25), (centre, p5)], c.stroke_width(1)),
+                PathElement::new(vec![(centre - half / 2.0, p95), (centre + half / 2.0, p95)], c.stroke_width(1)),
+                PathElement::new(vec![(centre - half / 2.0, p5), (centre + half / 2.0, p5)], c.stroke_width(1)),
+            ])
+            .map_err(err)?;
+        let (x, y) = chart.backend_coord(&(centre, p50));
+        let v = |x: Option<f64>| format::value(x, metric.unit());
+        hits.push(Hit {
+            x,
+            y,
+            deployment: d,
+            text: format!(
+                "{} at {} QPS: {} p50 {} (p25 {}, p75 {}, p5 {}, p95 {})",
+                a.deployments[d].label,
+                format::qps(levels[i]),
+                metric.label(),
+                v(s.p50),
+                v(s.p25),
+                v(s.p75),
+                v(s.p5),
+                v(s.p95)
+            ),
+        });
+    }
+    Ok(hits)
+}
+
+/// Grouped bars of one quantity per QPS level and deployment.
+pub fn bar_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    scenario: &str,
+    quantity: Quantity,
+    view: &ChartView,
+) -> Result<Vec<Hit>, String> {
+    let caption = format!("{} by QPS · {}", quantity.label(), scenario);
+    let levels = a.qps_levels(scenario);
+    let bars: Vec<(usize, usize, f64)> = levels
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &qps)| {
+            view.deployments
+                .iter()
+                .filter_map(move |&d| Some((i, d, quantity.of(a.run(&a.deployments[d].id, scenario, qps)?)?)))
+        })
+        .collect();
+    grouped_bars(area, a, &caption, &levels, &bars, &axis_title(&quantity.label(), quantity.unit()), view, |v| {
+        format::value(Some(v), quantity.unit())
+    })
+}
+
+/// Grouped bars of the % change of a throughput figure against the baseline, per QPS level.
+pub fn change_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    scenario: &str,
+    rate: Rate,
+    view: &ChartView,
+) -> Result<Vec<Hit>, String> {
+    let quantity = Quantity::Throughput(rate);
+    let baseline_label = a.label(&view.baseline);
+    let caption = format!("{} change vs {} · {} (higher is better)", quantity.label(), baseline_label, scenario);
+    let levels = a.qps_levels(scenario);
+    let bars: Vec<(usize, usize, f64)> = levels
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &qps)| {
+            view.deployments.iter().filter(|&&d| a.deployments[d].id != view.baseline).filter_map(move |&d| {
+                let base = a.run(&view.baseline, scenario, qps)?;
+                let run = a.run(&a.deployments[d].id, scenario, qps)?;
+                Some((i, d, Change::between(quantity, base, run)?.change_pct?))
+            })
+        })
+        .collect();
+    let linear = ChartView { scale: Scale::Linear, ..view.clone() };
+    grouped_bars(area, a, &caption, &levels, &bars, "change vs baseline (%)", &linear, |v| format!("{v:+.1}%"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn grouped_bars<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    caption: &str,
+    levels: &[f64],
+    bars: &[(usize, usize, f64)],
+    y_desc: &str,
+    view: &ChartView,
+    describe: impl Fn(f64) -> String,
+) -> Result<Vec<Hit>, String> {
+    let (Some(lo), Some(hi)) = (bars.iter().map(|b| b.2).reduce(f64::min), bars.iter().map(|b| b.2).reduce(f64::max))
+    else {
+        return no_data(area, caption);
+    };
+    let scale = view.scale;
+    let y_range = scale.range(lo, hi);
+    let floor = if scale == Scale::Log { y_range.start } else { 0.0 };
+    let mut chart = frame(area, caption, -0.5..levels.len() as f64 - 0.5, y_range)?;
+    let x_labels = qps_axis_labels(levels);
+    let y_labels = |v: &f64| scale.label(*v);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(levels.len().max(2))
+        .x_label_formatter(&x_labels)
+        .y_label_formatter(&y_labels)
+        .x_desc("QPS")
+        .y_desc(y_desc)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(err)?;
+    let shown: Vec<usize> = view.deployments.iter().copied().filter(|d| bars.iter().any(|b| b.1 == *d)).collect();
+    let slot = slots(shown.len());
+    let mut hits = Vec::new();
+    for &(i, d, v) in bars {
+        let (offset, width) = slot(shown.iter().position(|&x| x == d).unwrap_or(0));
+        let (left, right) = (i as f64 + offset - width * 0.45, i as f64 + offset + width * 0.45);
+        chart.draw_series([Rectangle::new([(left, floor), (right, scale.map(v))], colour(d).filled())]).map_err(err)?;
+        let (x, y) = chart.backend_coord(&(i as f64 + offset, scale.map(v)));
+        hits.push(Hit {
+            x,
+            y,
+            deployment: d,
+            text: format!("{} at {} QPS: {}", a.deployments[d].label, format::qps(levels[i]), describe(v)),
+        });
+    }
+    if lo < 0.0 {
+        chart
+            .draw_series([PathElement::new(vec![(-0.5, 0.0), (levels.len() as f64 - 0.5, 0.0)], BLACK.stroke_width(1))])
+            .map_err(err)?;
+    }
+    Ok(hits)
+}
+
+/// One line per deployment of a quantity against QPS; with `band`, a shaded band from the line's
+/// statistic up to the band's (for instance p50 to p90).
+pub fn qps_line_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    scenario: &str,
+    quantity: Quantity,
+    band: Option<Stat>,
+    view: &ChartView,
+) -> Result<Vec<Hit>, String> {
+    let band_quantity = match (quantity, band) {
+        (Quantity::Stat(metric, _), Some(stat)) => Some(Quantity::Stat(metric, stat)),
+        _ => None,
+    };
+    let caption = match (band_quantity, band) {
+        (Some(_), Some(stat)) => format!("{} (band to {}) vs QPS · {}", quantity.label(), stat.key(), scenario),
+        _ => format!("{} vs QPS · {}", quantity.label(), scenario),
+    };
+    /// QPS, value, and the band's value.
+    type Point = (f64, f64, Option<f64>);
+    let series: Vec<(usize, Vec<Point>)> = view
+        .deployments
+        .iter()
+        .map(|&d| {
+            let points = a
+                .runs_of(&a.deployments[d].id, scenario)
+                .filter_map(|r| Some((r.qps, quantity.of(r)?, band_quantity.and_then(|b| b.of(r)))))
+                .collect();
+            (d, points)
+        })
+        .filter(|(_, p): &(usize, Vec<_>)| !p.is_empty())
+        .collect();
+    let all = || series.iter().flat_map(|(_, p)| p.iter());
+    let values = || all().flat_map(|&(_, v, b)| [Some(v), b]).flatten();
+    let (Some(lo), Some(hi), Some(max_qps)) =
+        (values().reduce(f64::min), values().reduce(f64::max), all().map(|p| p.0).reduce(f64::max))
+    else {
+        return no_data(area, &caption);
+    };
+    let scale = view.scale;
+    let mut chart = frame(area, &caption, 0.0..max_qps * 1.05, scale.range(lo, hi))?;
+    let y_labels = |v: &f64| scale.label(*v);
+    let x_labels = |v: &f64| tick(*v);
+    chart
+        .configure_mesh()
+        .x_label_formatter(&x_labels)
+        .y_label_formatter(&y_labels)
+        .x_desc("QPS")
+        .y_desc(axis_title(&quantity.label(), quantity.unit()))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(err)?;
+    let mut hits = Vec::new();
+    for (d, points) in &series {
+        let c = colour(*d);
+        let banded: Vec<(f64, f64, f64)> = points.iter().filter_map(|&(q, v, b)| Some((q, v, b?))).collect();
+        if banded.len() > 1 {
+            let outline = banded
+                .iter()
+                .map(|&(q, v, _)| (q, scale.map(v)))
+                .chain(banded.iter().rev().map(|&(q, _, b)| (q, scale.map(b))));
+            chart.draw_series([Polygon::new(outline.collect::<Vec<_>>(), c.mix(0.15).filled())]).map_err(err)?;
+        }
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|&(q, v, _)| (q, scale.map(v))), c.stroke_width(2)))
+            .map_err(err)?
+            .label(a.deployments[*d].label.clone());
+        chart
+            .draw_series(points.iter().map(|&(q, v, _)| Circle::new((q, scale.map(v)), 3, c.filled())))
+            .map_err(err)?;
+        for &(q, v, b) in points {
+            let (x, y) = chart.backend_coord(&(q, scale.map(v)));
+            let band_text = b
+                .map(|b| format!(" ({} {})", band.map_or("", Stat::key), format::value(Some(b), quantity.unit())))
+                .unwrap_or_default();
+            hits.push(Hit {
+                x,
+                y,
+                deployment: *d,
+                text: format!(
+                    "{} at {} QPS: {} {}{}",
+                    a.deployments[*d].label,
+                    format::qps(q),
+                    quantity.label(),
+                    format::value(Some(v), quantity.unit()),
+                    band_text
+                ),
+            });
+        }
+    }
+    Ok(hits)
+}
+
+/// A row of coloured squares with the shown deployments' labels; the baseline is marked.
+pub fn legend<DB: DrawingBackend>(area: &Area<DB>, a: &Analysis, view: &ChartView) -> Result<(), String> {
+    let style = TextStyle::from((FONT, 15).into_font());
+    let (width, _) = area.dim_in_pixel();
+    let (mut x, mut y) = (10i32, 6i32);
+    for &d in &view.deployments {
+        let deployment = &a.deployments[d];
+        let text = if deployment.id == view.baseline {
+            format!("{} (baseline)", deployment.label)
+        } else {
+            deployment.label.clone()
+        };
+        let (text_width, _) = area.estimate_text_size(&text, &style).map_err(err)?;
+        if x > 10 && x + 24 + text_width as i32 > width as i32 {
+            x = 10;
+            y += 24;
+        }
+        area.draw(&Rectangle::new([(x, y + 2), (x + 14, y + 16)], colour(d).filled())).map_err(err)?;
+        area.draw(&Text::new(text, (x + 20, y + 1), style.clone())).map_err(err)?;
+        x += 20 + text_width as i32 + 28;
+    }
+    Ok(())
+}
+
+/// The three static plots of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Latency,
+    Throughput,
+    Qps,
+}
+
+const WIDTH: u32 = 1800;
+const HEADER: u32 = 96;
+const ROW: u32 = 400;
+
+impl Figure {
+    pub const ALL: [Figure; 3] = [Figure::Latency, Figure::Throughput, Figure::Qps];
+
+    /// The file name without extension under `plots/`.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Figure::Latency => "latency_comparison",
+            Figure::Throughput => "throughput_comparison",
+            Figure::Qps => "qps_comparison",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Figure::Latency => "Latency distributions per QPS (box p25–p75, line p50, whiskers p5–p95)",
+            Figure::Throughput => "Output-token throughput per QPS, and its change against the baseline",
+            Figure::Qps => "Latency (p50, band to p90) and token rate against QPS",
+        }
+    }
+
+    /// Pixel size: one row of panels per scenario.
+    pub fn size(self, view: &ChartView) -> (u32, u32) {
+        (WIDTH, HEADER + ROW * view.scenarios.len().max(1) as u32)
+    }
+
+    /// Draws the whole figure: title, legend, and a row of panels per scenario.
+    pub fn draw<DB: DrawingBackend>(self, root: &Area<DB>, a: &Analysis, view: &ChartView) -> Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let (header, body) = root.split_vertically(HEADER);
+        header
+            .draw(&Text::new(self.title().to_string(), (10, 10), (FONT, 22).into_font().style(FontStyle::Bold)))
+            .map_err(err)?;
+        let (_, legend_area) = header.split_vertically(44);
+        legend(&legend_area, a, view)?;
+        let rows = body.split_evenly((view.scenarios.len().max(1), 1));
+        for (scenario, row) in view.scenarios.iter().zip(rows) {
+            self.draw_row(&row, a, scenario, view)?;
+        }
+        root.present().map_err(err)
+    }
+
+    fn draw_row<DB: DrawingBackend>(
+        self,
+        row: &Area<DB>,
+        a: &Analysis,
+        scenario: &str,
+        view: &ChartView,
+    ) -> Result<(), String> {
+        match self {
+            Figure::Latency => {
+                let metrics = [Metric::Ttft, Metric::GenerationTime, Metric::E2eLatency, Metric::DecodeTokensPerS];
+                for (metric, panel) in metrics.into_iter().zip(row.split_evenly((1, 4))) {
+                    box_panel(&panel, a, scenario, metric, view)?;
+                }
+            }
+            Figure::Throughput => {
+                let panels = row.split_evenly((1, 2));
+                bar_panel(&panels[0], a, scenario, Quantity::Throughput(Rate::OutputTokens), view)?;
+                change_panel(&panels[1], a, scenario, Rate::OutputTokens, view)?;
+            }
+            Figure::Qps => {
+                let panels = row.split_evenly((1, 3));
+                qps_line_panel(
+                    &panels[0],
+                    a,
+                    scenario,
+                    Quantity::Stat(Metric::E2eLatency, Stat::P50),
+                    Some(Stat::P90),
+                    view,
+                )?;
+                qps_line_panel(
+                    &panels[1],
+                    a,
+                    scenario,
+                    Quantity::Stat(Metric::Ttft, Stat::P50),
+                    Some(Stat::P90),
+                    view,
+                )?;
+                qps_line_panel(&panels[2], a, scenario, Quantity::Throughput(Rate::OutputTokens), None, view)?;
+            }
+        }
+        Ok(())
+    }
+}

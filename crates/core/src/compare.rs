@@ -150,7 +150,8 @@ pub fn compare_all(runs: &[Run], baseline: &str) -> Vec<Comparison> {
     runs.iter()
         .filter(|run| run.deployment != baseline)
         .filter_map(|run| {
-            let base = runs.iter().find(|b| b.deployment == baseline && b.scenario == run.scenario && b.qps == run.qps)?;
+            let base =
+                runs.iter().find(|b| b.deployment == baseline && b.scenario == run.scenario && b.qps == run.qps)?;
             Some(Comparison {
                 deployment: run.deployment.clone(),
                 baseline: baseline.to_string(),

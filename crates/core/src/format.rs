@@ -26,6 +26,11 @@ pub fn significant(v: f64) -> String {
     }
 }
 
+/// `1 run`, `3 runs`.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A QPS level as users write it (`0.5`, `10`).
 pub fn qps(qps: f64) -> String {
     format!("{qps}")

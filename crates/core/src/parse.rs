@@ -78,7 +78,13 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
         split_fields(line, quoted, &mut fields);
         match parse_row(&fields, column_count, &index) {
             Ok([prompt_tokens, generation_tokens, ttft, generation_time, launch, finish]) => {
-                parsed.requests.push(Request { prompt_tokens, generation_tokens, ttft, generation_time, launch_time: launch });
+                parsed.requests.push(Request {
+                    prompt_tokens,
+                    generation_tokens,
+                    ttft,
+                    generation_time,
+                    launch_time: launch,
+                });
                 parsed.first_launch = parsed.first_launch.min(launch);
                 parsed.last_finish = parsed.last_finish.max(finish);
             }
@@ -173,7 +179,8 @@ mod tests {
 
     #[test]
     fn float_token_counts_and_extra_columns() {
-        let p = ok("prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time\n\
+        let p =
+            ok("prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time\n\
                     76.0,20.0,0.04,0.52,1203,1,100.5,101.1\n77,21,0.05,0.53,1204,1,99.0,100.0\n");
         assert_eq!(p.requests.len(), 2);
         assert_eq!(p.requests[0].prompt_tokens, 76.0);

@@ -36,12 +36,16 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-/// The table of one scenario and QPS level: a row per deployment that has that run, in deployment order.
+/// The table of one scenario and QPS level: a row per deployment that has that run, the baseline first,
+/// then in deployment order.
 pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quantities: &[Quantity]) -> Vec<Row> {
     let base = analysis.run(baseline, scenario, qps);
-    analysis
+    let baseline_first = analysis
         .deployments
         .iter()
+        .filter(|d| d.id == baseline)
+        .chain(analysis.deployments.iter().filter(|d| d.id != baseline));
+    baseline_first
         .filter_map(|d| {
             let run = analysis.run(&d.id, scenario, qps)?;
             let is_baseline = d.id == baseline;
@@ -85,18 +89,20 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
     let _ = writeln!(md, "# LMBench comparison: {}\n", esc(title));
     let _ = writeln!(
         md,
-        "{} deployments, {} scenarios, {} requests in {} runs. Baseline: **{}**. \
+        "{}, {}, {} in {}. Baseline: **{}**. \
          Changes are against the baseline at the same scenario and QPS: ✓ better, ✗ worse, = within 0.05 %. \
          Latency is better lower, throughput higher.\n",
-        analysis.deployments.len(),
-        analysis.scenarios().len(),
-        analysis.total_requests(),
-        analysis.runs.len(),
+        format::count(analysis.deployments.len(), "deployment"),
+        format::count(analysis.scenarios().len(), "scenario"),
+        format::count(analysis.total_requests(), "request"),
+        format::count(analysis.runs.len(), "run"),
         esc(baseline),
     );
 
     md.push_str("## What was compared\n\n");
-    md.push_str("| Deployment | Folder | Scenario | QPS levels | Requests | Skipped rows |\n|---|---|---|---|---:|---:|\n");
+    md.push_str(
+        "| Deployment | Folder | Scenario | QPS levels | Requests | Skipped rows |\n|---|---|---|---|---:|---:|\n",
+    );
     for d in &analysis.deployments {
         for scenario in analysis.scenarios() {
             let runs: Vec<_> = analysis.runs_of(&d.id, scenario).collect();
@@ -106,10 +112,10 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
             let levels: Vec<String> = runs.iter().map(|r| format::qps(r.qps)).collect();
             let _ = writeln!(
                 md,
-                "| {}{} | `{}` | {} | {} | {} | {} |",
+                "| {}{} | {} | {} | {} | {} | {} |",
                 esc(&d.label),
                 if d.id == analysis.baseline { " (baseline)" } else { "" },
-                d.id.replace('`', "'"),
+                esc(&d.id),
                 esc(scenario),
                 levels.join(", "),
                 runs.iter().map(|r| r.requests).sum::<usize>(),
@@ -155,7 +161,8 @@ fn write_warnings(md: &mut String, analysis: &Analysis) {
         md.push_str("Every row of every result file was used.\n\n");
         return;
     }
-    let _ = writeln!(md, "### Skipped input\n\n{} problems in the input were passed over:\n", analysis.warnings.len());
+    let problems = format::count(analysis.warnings.len(), "problem");
+    let _ = writeln!(md, "### Skipped input\n\n{problems} in the input passed over:\n");
     for warning in analysis.warnings.iter().take(LISTED) {
         let _ = writeln!(md, "- {}", format::markdown(&warning.to_string()));
     }
@@ -191,8 +198,9 @@ pub fn terminal(analysis: &Analysis) -> String {
 /// Left-aligns the first column, right-aligns the others; widths in characters.
 fn write_aligned(out: &mut String, lines: &[Vec<String>]) {
     let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..columns).map(|c| lines.iter().filter_map(|l| l.get(c)).map(|t| t.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| lines.iter().filter_map(|l| l.get(c)).map(|t| t.chars().count()).max().unwrap_or(0))
+        .collect();
     for line in lines {
         let mut text = String::new();
         for (c, cell) in line.iter().enumerate() {

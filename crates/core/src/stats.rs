@@ -136,7 +136,8 @@ mod tests {
     fn matches_numpy_on_known_values() {
         // numpy.percentile([1, 2, 3, 4, 10], [0, 25, 50, 90, 99, 100]) = [1, 2, 3, 7.6, 9.76, 10]
         let sorted = [1.0, 2.0, 3.0, 4.0, 10.0];
-        let got: Vec<f64> = [0.0, 25.0, 50.0, 90.0, 99.0, 100.0].iter().map(|&q| percentile_of_sorted(&sorted, q)).collect();
+        let got: Vec<f64> =
+            [0.0, 25.0, 50.0, 90.0, 99.0, 100.0].iter().map(|&q| percentile_of_sorted(&sorted, q)).collect();
         let want = [1.0, 2.0, 3.0, 7.6, 9.76, 10.0];
         for (g, w) in got.iter().zip(want) {
             assert!((g - w).abs() < 1e-12, "{got:?}");

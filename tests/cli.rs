@@ -1,0 +1,187 @@
+//! gen-site's behaviour as a command: bad input reported and the rest analysed, exit codes, the output
+//! folder's safety rules, what discovery passes over, and escaping of names from the user's folders.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use support::*;
+
+const HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
+
+fn write(root: &Path, relative: &str, bytes: &[u8]) {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
+fn good_csv() -> String {
+    format!("{HEADER}100,11,0.5,1.0,1000,1001.5\n200,21,0.7,2.0,1001,1003.7\n150,16,0.6,1.5,1002,1004.1\n")
+}
+
+#[test]
+fn bad_input_is_reported_and_the_rest_is_analysed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let results = tmp.path().join("results");
+    write(&results, "good/LMBench_s_1.csv", good_csv().as_bytes());
+    write(&results, "good/LMBench_s_qps2.csv", format!("{}1,2,oops,0.1,1,2\n3,4\n", good_csv()).as_bytes());
+    write(&results, "good/notes.csv", b"a,b\n");
+    write(&results, "good/README.md", b"# notes\n");
+    write(&results, "bad/LMBench_s_1.csv", b"");
+    write(&results, "bad/LMBench_s_2.csv", HEADER.as_bytes());
+    write(&results, "bad/LMBench_s_3.csv", b"prompt_tokens,ttft\n1,2\n");
+    write(&results, "bad/LMBench_s_4.csv", b"\x89PNG\r\n\x1a\n\x00\xff\xfe");
+    write(&results, ".hidden/LMBench_s_1.csv", good_csv().as_bytes());
+    let before = snapshot(&results);
+
+    let output = gen_site(tmp.path(), &["results", "-o", "out"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    for line in [
+        "warning: good/LMBench_s_qps2.csv:5: row skipped: `ttft` is not a number: `oops`",
+        "warning: good/LMBench_s_qps2.csv:6: row skipped: expected 6 fields as in the header, found 2",
+        "warning: good/notes.csv: not read: name does not start with LMBench_",
+        "warning: bad/LMBench_s_1.csv: the file is empty",
+        "warning: bad/LMBench_s_2.csv: no data rows, only a header",
+        "warning: bad/LMBench_s_3.csv:1: missing required columns `generation_tokens`, `generation_time`, `launch_time`, `finish_time`",
+        "warning: bad/LMBench_s_4.csv:1: not UTF-8 text",
+    ] {
+        assert!(err.contains(line), "stderr lacks `{line}`:\n{err}");
+    }
+    assert!(!err.contains(".hidden") && !err.contains("warning: good/README.md"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let summary = read_json(&tmp.path().join("out/summary.json"));
+    let runs = summary["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs.iter().all(|r| r["deployment"] == "good" && r["requests"] == 3));
+    assert_eq!(runs[1]["skipped_rows"], 2);
+    assert_eq!(summary["skipped_rows"], 2);
+    assert_eq!(summary["warnings"].as_array().unwrap().len(), 7);
+    assert_eq!(summary["warnings"][0]["file"], "bad/LMBench_s_1.csv");
+    let readme = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
+    assert!(readme.contains("7 problems in the input passed over"), "{readme}");
+    assert_eq!(snapshot(&results), before, "the results folder changed");
+
+    let strict = gen_site(tmp.path(), &["results", "-o", "out", "--strict"]);
+    assert!(!strict.status.success());
+    assert!(stderr(&strict).contains("--strict"));
+}
+
+#[test]
+fn nothing_usable_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "results/a/LMBench_s_1.csv", HEADER.as_bytes());
+    write(tmp.path(), "results/a/LMBench_s_2.csv", format!("{HEADER}x,y,z,1,2,3\n").as_bytes());
+    let output = gen_site(tmp.path(), &["results"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("error: no run could be analysed"), "{}", stderr(&output));
+
+    fs::create_dir(tmp.path().join("empty")).unwrap();
+    let output = gen_site(tmp.path(), &["empty"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("error: no result files in `empty`"), "{}", stderr(&output));
+
+    let output = gen_site(tmp.path(), &["missing"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("error: the results folder `missing` does not exist"));
+}
+
+#[test]
+fn output_folder_is_never_someone_elses() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "results/a/LMBench_s_1.csv", good_csv().as_bytes());
+    write(tmp.path(), "out/notes.txt", b"mine");
+
+    let refused = gen_site(tmp.path(), &["results", "-o", "out"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("holds files that gen-site did not write (such as `notes.txt`)"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(&tmp.path().join("out")), vec![("notes.txt".into(), b"mine".to_vec())]);
+
+    gen_site_ok(tmp.path(), &["results", "-o", "out", "--force"]);
+    assert_eq!(fs::read(tmp.path().join("out/notes.txt")).unwrap(), b"mine");
+    assert!(tmp.path().join("out/summary.json").exists());
+
+    // Its own folder is rewritten without --force, and a staging folder left by an interrupted run is cleared.
+    gen_site_ok(tmp.path(), &["results", "-o", "report"]);
+    write(tmp.path(), "report/.gen-site-staging/summary.json", b"{half");
+    gen_site_ok(tmp.path(), &["results", "-o", "report"]);
+    assert!(!tmp.path().join("report/.gen-site-staging").exists());
+    let mut names: Vec<String> =
+        snapshot(&tmp.path().join("report")).into_iter().map(|(p, _)| p.display().to_string()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".gen-site-output",
+            "README.md",
+            "plots/latency_comparison.png",
+            "plots/latency_comparison.svg",
+            "plots/qps_comparison.png",
+            "plots/qps_comparison.svg",
+            "plots/throughput_comparison.png",
+            "plots/throughput_comparison.svg",
+            "summary.json",
+        ]
+    );
+
+    let same = gen_site(tmp.path(), &["results", "-o", "results", "--force"]);
+    assert!(!same.status.success());
+    assert!(stderr(&same).contains("the output folder is the results folder"));
+
+    write(tmp.path(), "file", b"x");
+    let not_a_folder = gen_site(tmp.path(), &["results", "-o", "file"]);
+    assert!(!not_a_folder.status.success());
+    assert!(stderr(&not_a_folder).contains("exists and is not a folder"));
+}
+
+#[test]
+fn output_folders_inside_the_results_are_not_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let results = tmp.path().join("results");
+    write(&results, "a/LMBench_s_1.csv", good_csv().as_bytes());
+    // An earlier report, moved elsewhere in the results, still carries its marker.
+    write(&results, "old-report/.gen-site-output", b"# Written by gen-site\n");
+    write(&results, "old-report/data/LMBench_s_1.csv", good_csv().as_bytes());
+    gen_site_ok(tmp.path(), &["results", "-o", "results/report"]);
+    let output = gen_site_ok(tmp.path(), &["results", "-o", "results/report"]);
+    assert!(!stderr(&output).contains("warning:"), "{}", stderr(&output));
+    let summary = read_json(&results.join("report/summary.json"));
+    assert_eq!(summary["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(summary["deployments"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn names_from_folders_are_escaped_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let evil = "<img src=x onerror=alert(1)>";
+    write(tmp.path(), &format!("results/{evil}/LMBench_s_1.csv"), good_csv().as_bytes());
+    write(tmp.path(), "results/standalone/vllm/LMBench_s_1.csv", good_csv().as_bytes());
+    gen_site_ok(tmp.path(), &["results", "-o", "out"]);
+    let readme = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
+    assert!(!readme.contains("<img"), "{readme}");
+    assert!(readme.contains("&lt;img src=x onerror=alert(1)&gt;"), "{readme}");
+    let summary = read_json(&tmp.path().join("out/summary.json"));
+    assert_eq!(summary["baseline"], "standalone/vllm");
+    assert_eq!(summary["deployments"][0]["id"], evil);
+}
+
+#[test]
+fn baseline_can_be_chosen_by_id_or_label() {
+    let tmp = tempfile::tempdir().unwrap();
+    let example = example();
+    let example = example.to_str().unwrap();
+    gen_site_ok(tmp.path(), &[example, "-o", "a", "--baseline", "llm-d-llama-3b"]);
+    assert_eq!(read_json(&tmp.path().join("a/summary.json"))["baseline"], "llm-d/llm-d-llama-3b");
+    gen_site_ok(tmp.path(), &[example, "-o", "b", "--baseline", "standalone/standalone-vllm-llama-3b"]);
+    let summary = read_json(&tmp.path().join("b/summary.json"));
+    assert_eq!(summary["baseline"], "standalone/standalone-vllm-llama-3b");
+    assert_eq!(summary["comparisons"][0]["deployment"], "llm-d/llm-d-llama-3b");
+    let wrong = gen_site(tmp.path(), &[example, "-o", "c", "--baseline", "nope"]);
+    assert!(!wrong.status.success());
+    assert!(stderr(&wrong).contains("--baseline `nope` names no deployment; the deployments are: llm-d/llm-d-llama-3b, standalone/standalone-vllm-llama-3b"));
+}
