@@ -46,15 +46,14 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
     let mut lines = text.split('\n').enumerate().map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)));
     let (header_line, header) = lines.by_ref().find(|(_, line)| !line.trim().is_empty()).expect("text is not blank");
 
-    let mut fields: Vec<&str> = Vec::new();
-    split_fields(header, quoted, &mut fields);
-    let names: Vec<&str> = fields.iter().map(|f| unquote(f)).collect();
+    let names: Vec<&str> = fields(header, quoted).map(unquote).collect();
     let column_count = names.len();
-    let mut index = [0usize; 6];
+    // For each column, which required value it holds, if any.
+    let mut slots: Vec<Option<usize>> = vec![None; column_count];
     let mut missing = Vec::new();
-    for (slot, required) in index.iter_mut().zip(REQUIRED_COLUMNS) {
+    for (slot, required) in REQUIRED_COLUMNS.into_iter().enumerate() {
         match names.iter().position(|name| *name == required) {
-            Some(i) => *slot = i,
+            Some(i) => slots[i] = Some(slot),
             None => missing.push(format!("`{required}`")),
         }
     }
@@ -70,13 +69,11 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
     let mut parsed = ParsedFile { first_launch: f64::INFINITY, last_finish: f64::NEG_INFINITY, ..Default::default() };
     let mut rows = 0usize;
     for (line_number, line) in lines {
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
         rows += 1;
-        fields.clear();
-        split_fields(line, quoted, &mut fields);
-        match parse_row(&fields, column_count, &index) {
+        match parse_row(fields(line, quoted), &slots) {
             Ok([prompt_tokens, generation_tokens, ttft, generation_time, launch, finish]) => {
                 parsed.requests.push(Request {
                     prompt_tokens,
@@ -111,49 +108,69 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
     Ok(parsed)
 }
 
-/// The six required values of a row, in [`REQUIRED_COLUMNS`] order.
-fn parse_row(fields: &[&str], column_count: usize, index: &[usize; 6]) -> Result<[f64; 6], String> {
-    if fields.len() != column_count {
-        return Err(format!("expected {column_count} fields as in the header, found {}", fields.len()));
-    }
+/// The six required values of a row, in [`REQUIRED_COLUMNS`] order; `slots` maps each column to the
+/// required value it holds. A wrong field count is reported before a bad value.
+fn parse_row<'a>(fields: impl Iterator<Item = &'a str>, slots: &[Option<usize>]) -> Result<[f64; 6], String> {
     let mut values = [0.0; 6];
-    for ((value, &i), name) in values.iter_mut().zip(index).zip(REQUIRED_COLUMNS) {
-        let text = unquote(fields[i]);
-        *value = match text.parse::<f64>() {
-            Ok(v) if v.is_nan() || v.is_infinite() => return Err(format!("`{name}` is `{text}`, not a finite number")),
-            Ok(v) if v < 0.0 => return Err(format!("`{name}` is negative ({text})")),
-            Ok(v) => v,
-            Err(_) if text.is_empty() => return Err(format!("`{name}` is empty")),
-            Err(_) => return Err(format!("`{name}` is not a number: `{}`", truncate(text, 40))),
-        };
+    let mut first_error = None;
+    let mut count = 0;
+    for field in fields {
+        if let Some(&Some(slot)) = slots.get(count) {
+            if first_error.is_none() {
+                match parse_value(unquote(field), REQUIRED_COLUMNS[slot]) {
+                    Ok(value) => values[slot] = value,
+                    Err(message) => first_error = Some(message),
+                }
+            }
+        }
+        count += 1;
     }
-    Ok(values)
+    if count != slots.len() {
+        return Err(format!("expected {} fields as in the header, found {count}", slots.len()));
+    }
+    first_error.map_or(Ok(values), Err)
 }
 
-/// Splits a line at commas; with `quoted`, commas inside double quotes don't split.
-fn split_fields<'a>(line: &'a str, quoted: bool, out: &mut Vec<&'a str>) {
-    if !quoted {
-        out.extend(line.split(','));
-        return;
+fn parse_value(text: &str, name: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_nan() || v.is_infinite() => Err(format!("`{name}` is `{text}`, not a finite number")),
+        Ok(v) if v < 0.0 => Err(format!("`{name}` is negative ({text})")),
+        Ok(v) => Ok(v),
+        Err(_) if text.is_empty() => Err(format!("`{name}` is empty")),
+        Err(_) => Err(format!("`{name}` is not a number: `{}`", truncate(text, 40))),
     }
-    let mut start = 0;
-    let mut in_quotes = false;
-    for (i, b) in line.bytes().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => {
-                out.push(&line[start..i]);
-                start = i + 1;
+}
+
+/// The fields of a line, split at commas; in a file with quotes, commas inside double quotes don't split.
+fn fields(line: &str, quoted: bool) -> impl Iterator<Item = &str> {
+    let mut plain = (!quoted).then(|| line.split(','));
+    let mut rest = quoted.then_some(line);
+    std::iter::from_fn(move || match plain.as_mut() {
+        Some(split) => split.next(),
+        None => {
+            let text = rest?;
+            let mut in_quotes = false;
+            let end = text.bytes().position(|b| {
+                in_quotes ^= b == b'"';
+                b == b',' && !in_quotes
+            });
+            match end {
+                Some(end) => {
+                    rest = Some(&text[end + 1..]);
+                    Some(&text[..end])
+                }
+                None => {
+                    rest = None;
+                    Some(text)
+                }
             }
-            _ => {}
         }
-    }
-    out.push(&line[start..]);
+    })
 }
 
 fn unquote(field: &str) -> &str {
-    let field = field.trim();
-    field.strip_prefix('"').and_then(|f| f.strip_suffix('"')).unwrap_or(field).trim()
+    let field = field.trim_ascii();
+    field.strip_prefix('"').and_then(|f| f.strip_suffix('"')).map_or(field, str::trim_ascii)
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {

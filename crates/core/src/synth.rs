@@ -116,20 +116,24 @@ pub fn results_csv(seed: u64, profile: &Profile, workload: &Workload, qps: f64, 
     csv
 }
 
-/// A results folder: every profile at every QPS level, as (relative path, CSV text).
+/// A results folder: every profile at every QPS level, as (relative path, CSV text), with `requests`
+/// requests in all, split as evenly as they go.
 pub fn results_folder(
     seed: u64,
     profiles: &[Profile],
     workload: &Workload,
     qps_levels: &[f64],
-    requests_per_run: usize,
+    requests: usize,
 ) -> Vec<(String, String)> {
+    let runs = (profiles.len() * qps_levels.len()).max(1);
     let mut files = Vec::new();
     for (p, profile) in profiles.iter().enumerate() {
         for (q, &qps) in qps_levels.iter().enumerate() {
+            let run = p * qps_levels.len() + q;
+            let count = requests / runs + usize::from(run < requests % runs);
             let file_seed = seed.wrapping_mul(1_000_003).wrapping_add((p * 1000 + q) as u64);
             let path = format!("{}/LMBench_{}_output_{}.csv", profile.folder, workload.scenario, qps);
-            files.push((path, results_csv(file_seed, profile, workload, qps, requests_per_run)));
+            files.push((path, results_csv(file_seed, profile, workload, qps, count)));
         }
     }
     files
@@ -143,15 +147,22 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes_and_files_parse_cleanly() {
-        let a = results_folder(7, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 50);
-        assert_eq!(a, results_folder(7, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 50));
-        assert_ne!(a, results_folder(8, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 50));
+        let a = results_folder(7, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 300);
+        assert_eq!(a, results_folder(7, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 300));
+        assert_ne!(a, results_folder(8, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 300));
         assert_eq!(a.len(), 6);
         for (path, csv) in &a {
             assert!(matches!(classify(path), FileKind::Result(_)), "{path}");
             let parsed = parse_csv(path, csv.as_bytes()).unwrap();
             assert_eq!((parsed.requests.len(), parsed.skipped_rows), (50, 0));
         }
+    }
+
+    #[test]
+    fn the_total_is_exact() {
+        let files = results_folder(1, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, 1003);
+        let rows: usize = files.iter().map(|(_, csv)| csv.lines().count() - 1).sum();
+        assert_eq!(rows, 1003);
     }
 
     #[test]

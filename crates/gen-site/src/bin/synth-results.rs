@@ -21,8 +21,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let per_run = args.requests.div_ceil(EXAMPLE_PROFILES.len() * EXAMPLE_QPS.len());
-    for (relative, csv) in results_folder(args.seed, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, per_run) {
+    for (relative, csv) in results_folder(args.seed, &EXAMPLE_PROFILES, &LONG_INPUT, &EXAMPLE_QPS, args.requests) {
         let path = args.out.join(&relative);
         let written = path.parent().map_or(Ok(()), fs::create_dir_all).and_then(|()| fs::write(&path, csv));
         if let Err(e) = written {
