@@ -584,3 +584,173 @@ impl Figure {
         Ok(())
     }
 }
+
+/// Points of an empirical CDF of `values` (sorted here): at most `max_points` (value, fraction ≤ value),
+/// always including the minimum and the maximum.
+pub fn cdf_points(values: &mut [f64], max_points: usize) -> Vec<(f64, f64)> {
+    crate::stats::sort(values);
+    let n = values.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    if n == 1 {
+        return vec![(values[0], 1.0)];
+    }
+    let k = max_points.clamp(2, n);
+    (0..k)
+        .map(|i| {
+            let rank = i * (n - 1) / (k - 1);
+            (values[rank], (rank + 1) as f64 / n as f64)
+        })
+        .collect()
+}
+
+/// Per-request points (seconds since the run's first launch, metric value), at most `max_points`, evenly
+/// strided over the requests in launch order.
+pub fn timeline_points(requests: &[crate::metric::Request], metric: Metric, max_points: usize) -> Vec<(f64, f64)> {
+    let start = requests.iter().map(|r| r.launch_time).fold(f64::INFINITY, f64::min);
+    let stride = requests.len().div_ceil(max_points.max(1)).max(1);
+    let mut points: Vec<(f64, f64)> =
+        requests.iter().step_by(stride).filter_map(|r| Some((r.launch_time - start, metric.of(r)?))).collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    points
+}
+
+/// The empirical CDF of one metric per deployment at one QPS level. `series` holds CDF points per
+/// deployment index, as from [`cdf_points`]; the scale applies to the value axis (x).
+pub fn cdf_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    caption: &str,
+    metric: Metric,
+    series: &[(usize, Vec<(f64, f64)>)],
+    scale: Scale,
+) -> Result<Vec<Hit>, String> {
+    let values = || series.iter().flat_map(|(_, p)| p.iter().map(|&(v, _)| v));
+    let (Some(lo), Some(hi)) = (values().reduce(f64::min), values().reduce(f64::max)) else {
+        return no_data(area, caption);
+    };
+    let mut chart = frame(area, caption, scale.range(lo, hi), 0.0..1.0)?;
+    let x_labels = |v: &f64| scale.label(*v);
+    let y_labels = |v: &f64| format!("{:.0}%", v * 100.0);
+    chart
+        .configure_mesh()
+        .x_label_formatter(&x_labels)
+        .y_label_formatter(&y_labels)
+        .x_desc(axis_title(metric.label(), metric.unit()))
+        .y_desc("requests at or below")
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(err)?;
+    let mut hits = Vec::new();
+    for (d, points) in series {
+        let c = colour(*d);
+        let steps = points.iter().map(|&(v, f)| (scale.map(v), f));
+        chart.draw_series(LineSeries::new(steps, c.stroke_width(2))).map_err(err)?;
+        for &(v, f) in points.iter().step_by(points.len().div_ceil(100).max(1)) {
+            let (x, y) = chart.backend_coord(&(scale.map(v), f));
+            let label = &a.deployments[*d].label;
+            let text = format!("{label}: {:.1}% of requests ≤ {}", f * 100.0, format::value(Some(v), metric.unit()));
+            hits.push(Hit { x, y, deployment: *d, text });
+        }
+    }
+    Ok(hits)
+}
+
+/// Each request of one run per deployment: its launch time (seconds since the run's first launch) against
+/// its metric value. `series` holds points per deployment index, as from [`timeline_points`].
+pub fn timeline_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    caption: &str,
+    metric: Metric,
+    series: &[(usize, Vec<(f64, f64)>)],
+    scale: Scale,
+) -> Result<Vec<Hit>, String> {
+    let all = || series.iter().flat_map(|(_, p)| p.iter());
+    let (Some(lo), Some(hi), Some(end)) =
+        (all().map(|p| p.1).reduce(f64::min), all().map(|p| p.1).reduce(f64::max), all().map(|p| p.0).reduce(f64::max))
+    else {
+        return no_data(area, caption);
+    };
+    let mut chart = frame(area, caption, 0.0..end.max(1e-9) * 1.02, scale.range(lo, hi))?;
+    let x_labels = |v: &f64| tick(*v);
+    let y_labels = |v: &f64| scale.label(*v);
+    chart
+        .configure_mesh()
+        .x_label_formatter(&x_labels)
+        .y_label_formatter(&y_labels)
+        .x_desc("launch time since the run's first request (s)")
+        .y_desc(axis_title(metric.label(), metric.unit()))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(err)?;
+    let mut hits = Vec::new();
+    for (d, points) in series {
+        let c = colour(*d).mix(0.6).filled();
+        chart.draw_series(points.iter().map(|&(t, v)| Circle::new((t, scale.map(v)), 2, c))).map_err(err)?;
+        for &(t, v) in points {
+            let (x, y) = chart.backend_coord(&(t, scale.map(v)));
+            let label = &a.deployments[*d].label;
+            hits.push(Hit {
+                x,
+                y,
+                deployment: *d,
+                text: format!("{label}: launched at {t:.1} s, {}", format::value(Some(v), metric.unit())),
+            });
+        }
+    }
+    Ok(hits)
+}
+
+/// The hit nearest to (x, y) within `radius` pixels: what a tooltip shows.
+pub fn nearest_hit(hits: &[Hit], x: i32, y: i32, radius: i32) -> Option<&Hit> {
+    let distance = |h: &Hit| (h.x - x).pow(2) + (h.y - y).pow(2);
+    hits.iter().filter(|h| distance(h) <= radius * radius).min_by_key(|h| distance(h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metric::Request;
+
+    #[test]
+    fn cdf_points_span_the_sample() {
+        let mut values: Vec<f64> = (0..1000).rev().map(f64::from).collect();
+        let points = cdf_points(&mut values, 11);
+        assert_eq!(points.len(), 11);
+        assert_eq!(points[0], (0.0, 0.001));
+        assert_eq!(points[10], (999.0, 1.0));
+        assert!(points.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        assert_eq!(cdf_points(&mut [], 10), vec![]);
+        assert_eq!(cdf_points(&mut [3.0], 10), vec![(3.0, 1.0)]);
+    }
+
+    #[test]
+    fn timeline_points_are_relative_and_bounded() {
+        let requests: Vec<Request> = (0..100)
+            .map(|i| Request {
+                prompt_tokens: 1.0,
+                generation_tokens: 3.0,
+                ttft: 0.5,
+                generation_time: f64::from(i),
+                launch_time: 1000.0 + f64::from(i),
+            })
+            .collect();
+        let points = timeline_points(&requests, Metric::E2eLatency, 10);
+        assert_eq!(points.len(), 10);
+        assert_eq!(points[0], (0.0, 0.5));
+        assert_eq!(points[1], (10.0, 10.5));
+    }
+
+    #[test]
+    fn nearest_hit_within_radius() {
+        let hit = |x, y| Hit { x, y, deployment: 0, text: format!("{x},{y}") };
+        let hits = [hit(10, 10), hit(20, 10)];
+        assert_eq!(nearest_hit(&hits, 14, 10, 8).unwrap().text, "10,10");
+        assert_eq!(nearest_hit(&hits, 16, 11, 8).unwrap().text, "20,10");
+        assert!(nearest_hit(&hits, 50, 50, 8).is_none());
+    }
+}

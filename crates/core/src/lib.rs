@@ -3,6 +3,7 @@
 //! so the native CLI and the WebAssembly viewer share one implementation.
 
 pub mod analysis;
+pub mod bundle;
 pub mod charts;
 pub mod compare;
 pub mod discovery;

@@ -34,6 +34,14 @@ impl ParsedFile {
 
 /// Parses a result file. `path` is only used in messages. An `Err` means the file as a whole can't be used.
 pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
+    let text = decode(path, bytes)?;
+    let (mut parser, rows) = CsvParser::new(path, text)?;
+    parser.feed(rows);
+    parser.finish()
+}
+
+/// The file's text: without a UTF-8 BOM, checked to be UTF-8 and not blank.
+pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Warning> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
@@ -42,70 +50,130 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<ParsedFile, Warning> {
     if text.trim().is_empty() {
         return Err(Warning::file(path, "the file is empty"));
     }
-    let quoted = text.contains('"');
-    let mut lines = text.split('\n').enumerate().map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)));
-    let (header_line, header) = lines.by_ref().find(|(_, line)| !line.trim().is_empty()).expect("text is not blank");
+    Ok(text)
+}
 
-    let names: Vec<&str> = fields(header, quoted).map(unquote).collect();
-    let column_count = names.len();
-    // For each column, which required value it holds, if any.
-    let mut slots: Vec<Option<usize>> = vec![None; column_count];
-    let mut missing = Vec::new();
-    for (slot, required) in REQUIRED_COLUMNS.into_iter().enumerate() {
-        match names.iter().position(|name| *name == required) {
-            Some(i) => slots[i] = Some(slot),
-            None => missing.push(format!("`{required}`")),
+/// Splits `text` into pieces of whole lines of about `size` bytes, so that a caller can parse a large file
+/// a piece at a time (the browser does, to keep the page responsive).
+pub fn pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
         }
-    }
-    if !missing.is_empty() {
-        let s = if missing.len() == 1 { "" } else { "s" };
-        return Err(Warning::line(
-            path,
-            header_line,
-            format!("missing required column{s} {} (the header is `{}`)", missing.join(", "), header.trim()),
-        ));
-    }
+        let cut = match rest.as_bytes().get(size..).and_then(|tail| tail.iter().position(|&b| b == b'\n')) {
+            Some(newline) => size + newline + 1,
+            None => rest.len(),
+        };
+        let (piece, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(piece)
+    })
+}
 
-    let mut parsed = ParsedFile { first_launch: f64::INFINITY, last_finish: f64::NEG_INFINITY, ..Default::default() };
-    let mut rows = 0usize;
-    for (line_number, line) in lines {
-        if line.trim_ascii().is_empty() {
-            continue;
-        }
-        rows += 1;
-        match parse_row(fields(line, quoted), &slots) {
-            Ok([prompt_tokens, generation_tokens, ttft, generation_time, launch, finish]) => {
-                parsed.requests.push(Request {
-                    prompt_tokens,
-                    generation_tokens,
-                    ttft,
-                    generation_time,
-                    launch_time: launch,
-                });
-                parsed.first_launch = parsed.first_launch.min(launch);
-                parsed.last_finish = parsed.last_finish.max(finish);
+/// A parser fed with the data rows of one file, piece by piece (each piece whole lines, in order).
+#[derive(Debug)]
+pub struct CsvParser<'p> {
+    path: &'p str,
+    /// For each column, which required value it holds, if any.
+    slots: Vec<Option<usize>>,
+    quoted: bool,
+    next_line: usize,
+    rows: usize,
+    parsed: ParsedFile,
+}
+
+impl<'p> CsvParser<'p> {
+    /// Reads the header of `text` (as from [`decode`]); returns the parser and the data rows still to feed.
+    pub fn new<'t>(path: &'p str, text: &'t str) -> Result<(CsvParser<'p>, &'t str), Warning> {
+        let mut offset = 0;
+        let mut line_number = 0;
+        let header = loop {
+            line_number += 1;
+            let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            let line = text[offset..end].strip_suffix('\r').unwrap_or(&text[offset..end]);
+            offset = (end + 1).min(text.len());
+            if !line.trim().is_empty() {
+                break line;
             }
-            Err(message) => {
-                parsed.skipped_rows += 1;
-                if parsed.skipped_rows <= MAX_ROW_WARNINGS_PER_FILE {
-                    parsed.warnings.push(Warning::line(path, line_number, format!("row skipped: {message}")));
+        };
+        let quoted = text.contains('"');
+        let names: Vec<&str> = fields(header, quoted).map(unquote).collect();
+        let mut slots: Vec<Option<usize>> = vec![None; names.len()];
+        let mut missing = Vec::new();
+        for (slot, required) in REQUIRED_COLUMNS.into_iter().enumerate() {
+            match names.iter().position(|name| *name == required) {
+                Some(i) => slots[i] = Some(slot),
+                None => missing.push(format!("`{required}`")),
+            }
+        }
+        if !missing.is_empty() {
+            let s = if missing.len() == 1 { "" } else { "s" };
+            return Err(Warning::line(
+                path,
+                line_number,
+                format!("missing required column{s} {} (the header is `{}`)", missing.join(", "), header.trim()),
+            ));
+        }
+        let parsed = ParsedFile { first_launch: f64::INFINITY, last_finish: f64::NEG_INFINITY, ..Default::default() };
+        let parser = CsvParser { path, slots, quoted, next_line: line_number + 1, rows: 0, parsed };
+        Ok((parser, &text[offset..]))
+    }
+
+    /// Parses whole lines that follow what was fed before.
+    pub fn feed(&mut self, lines: &str) {
+        let lines = lines.strip_suffix('\n').unwrap_or(lines);
+        if lines.is_empty() {
+            return;
+        }
+        for line in lines.split('\n') {
+            let line_number = self.next_line;
+            self.next_line += 1;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            self.rows += 1;
+            let parsed = &mut self.parsed;
+            match parse_row(fields(line, self.quoted), &self.slots) {
+                Ok([prompt_tokens, generation_tokens, ttft, generation_time, launch, finish]) => {
+                    parsed.requests.push(Request {
+                        prompt_tokens,
+                        generation_tokens,
+                        ttft,
+                        generation_time,
+                        launch_time: launch,
+                    });
+                    parsed.first_launch = parsed.first_launch.min(launch);
+                    parsed.last_finish = parsed.last_finish.max(finish);
+                }
+                Err(message) => {
+                    parsed.skipped_rows += 1;
+                    if parsed.skipped_rows <= MAX_ROW_WARNINGS_PER_FILE {
+                        parsed.warnings.push(Warning::line(self.path, line_number, format!("row skipped: {message}")));
+                    }
                 }
             }
         }
     }
-    if rows == 0 {
-        return Err(Warning::file(path, "no data rows, only a header"));
+
+    /// The parsed file; an `Err` when it had no data row at all.
+    pub fn finish(self) -> Result<ParsedFile, Warning> {
+        let CsvParser { path, rows, mut parsed, .. } = self;
+        if rows == 0 {
+            return Err(Warning::file(path, "no data rows, only a header"));
+        }
+        if parsed.skipped_rows > MAX_ROW_WARNINGS_PER_FILE {
+            let more = parsed.skipped_rows - MAX_ROW_WARNINGS_PER_FILE;
+            parsed.warnings.push(Warning::file(path, format!("{more} more rows skipped (not listed one by one)")));
+        }
+        if parsed.requests.is_empty() {
+            parsed.first_launch = f64::NAN;
+            parsed.last_finish = f64::NAN;
+            parsed.warnings.push(Warning::file(path, format!("no usable rows: all {rows} rows were skipped")));
+        }
+        Ok(parsed)
     }
-    if parsed.skipped_rows > MAX_ROW_WARNINGS_PER_FILE {
-        let more = parsed.skipped_rows - MAX_ROW_WARNINGS_PER_FILE;
-        parsed.warnings.push(Warning::file(path, format!("{more} more rows skipped (not listed one by one)")));
-    }
-    if parsed.requests.is_empty() {
-        parsed.first_launch = f64::NAN;
-        parsed.last_finish = f64::NAN;
-        parsed.warnings.push(Warning::file(path, format!("no usable rows: all {rows} rows were skipped")));
-    }
-    Ok(parsed)
 }
 
 /// The six required values of a row, in [`REQUIRED_COLUMNS`] order; `slots` maps each column to the
@@ -282,6 +350,30 @@ mod tests {
              (the header is `prompt_tokens,generation_tokens,ttft,launch_time`)"
         );
         assert_eq!(err(b"a,b\n1,2\n\xff\xfe"), "d/f.csv:3: not UTF-8 text: is this really a CSV file?");
+    }
+
+    #[test]
+    fn parsing_in_pieces_equals_parsing_whole() {
+        let mut text = format!("\r\n{HEADER}\r\n");
+        for i in 0..500 {
+            text.push_str(&format!("{i},{},0.{i},1.5,{i},{}\r\n", i % 7, i + 2));
+            if i % 97 == 0 {
+                text.push_str("bad,row\n\n");
+            }
+        }
+        let whole = parse_csv("p", text.as_bytes()).unwrap();
+        assert_eq!(whole.requests.len(), 500);
+        for size in [1, 10, 100, 4096] {
+            let (mut parser, rows) = CsvParser::new("p", &text).unwrap();
+            let chunks: Vec<&str> = pieces(rows, size).collect();
+            assert_eq!(chunks.concat(), rows);
+            assert!(chunks.iter().all(|c| c.ends_with('\n')));
+            for piece in chunks {
+                parser.feed(piece);
+            }
+            assert_eq!(parser.finish().unwrap(), whole, "pieces of {size}");
+        }
+        assert_eq!(whole.warnings[0].to_string(), "p:4: row skipped: expected 6 fields as in the header, found 2");
     }
 
     #[test]
