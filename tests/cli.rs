@@ -118,14 +118,21 @@ fn output_folder_is_never_someone_elses() {
         names,
         [
             ".gen-site-output",
+            ".nojekyll",
             "README.md",
+            "data.js",
+            "files.js",
+            "index.html",
             "plots/latency_comparison.png",
             "plots/latency_comparison.svg",
             "plots/qps_comparison.png",
             "plots/qps_comparison.svg",
             "plots/throughput_comparison.png",
             "plots/throughput_comparison.svg",
+            "style.css",
             "summary.json",
+            "viewer-wasm.js",
+            "viewer.js",
         ]
     );
 

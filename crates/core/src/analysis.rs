@@ -20,7 +20,7 @@ pub struct Deployment {
 }
 
 /// One parsed result file and where it belongs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResultFile {
     /// Path relative to the results folder.
     pub path: String,
@@ -171,6 +171,14 @@ impl Analysis {
         let baseline = choose_baseline(&deployments, baseline)?;
         let comparisons = compare_all(&runs, &baseline);
         Ok(Analysis { deployments, baseline, runs, comparisons, warnings })
+    }
+
+    /// The same analysis compared against another baseline (an id); unchanged if the id is unknown.
+    pub fn with_baseline(&self, baseline: &str) -> Analysis {
+        if baseline == self.baseline || self.deployment_index(baseline).is_none() {
+            return self.clone();
+        }
+        Analysis { baseline: baseline.to_string(), comparisons: compare_all(&self.runs, baseline), ..self.clone() }
     }
 
     pub fn deployment_index(&self, id: &str) -> Option<usize> {
@@ -337,6 +345,11 @@ mod tests {
             runs.into_iter().filter(|r| !r.deployment.starts_with("standalone")).collect();
         assert_eq!(Analysis::new(without_standalone, vec![], "r", None).unwrap().baseline, ".");
         assert!(Analysis::new(vec![], vec![], "r", None).is_err());
+        let rebased = a.with_baseline("x/llm-d");
+        assert_eq!(rebased.baseline, "x/llm-d");
+        assert!(rebased.comparisons.iter().all(|c| c.baseline == "x/llm-d" && c.deployment != "x/llm-d"));
+        assert_eq!(rebased.comparisons.len(), 2);
+        assert_eq!(a.with_baseline("unknown"), a);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! classic `<script>` (data.js), because browsers block `fetch()` on `file://`. The site's viewer
 //! decodes them with this same module.
 
+use crate::warning::Warning;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::Serialize;
@@ -40,11 +41,14 @@ struct Bundle<'a> {
     title: &'a str,
     generator: &'a str,
     files: &'a [PackedFile],
+    warnings: &'a [Warning],
 }
 
-/// The text of data.js: assigns the bundle to `window.GEN_SITE_DATA`.
-pub fn data_script(title: &str, generator: &str, files: &[PackedFile]) -> String {
-    let json = serde_json::to_string(&Bundle { title, generator, files }).expect("strings and numbers serialise");
+/// The text of data.js: assigns the bundle to `window.GEN_SITE_DATA`. `warnings` are the problems met
+/// while finding the files (names that don't fit, unreadable files), which the viewer can't see itself.
+pub fn data_script(title: &str, generator: &str, files: &[PackedFile], warnings: &[Warning]) -> String {
+    let bundle = Bundle { title, generator, files, warnings };
+    let json = serde_json::to_string(&bundle).expect("strings and numbers serialise");
     // `<` escaped so that the text is also safe inline in an HTML <script> element.
     format!("window.{DATA_GLOBAL} = {};\n", json.replace('<', "\\u003c"))
 }
@@ -69,7 +73,7 @@ mod tests {
     #[test]
     fn script_escapes_markup() {
         let files = [PackedFile::pack("<img src=x>/LMBench_a_1.csv", b"x")];
-        let script = data_script("</script><script>alert(1)", "g", &files);
+        let script = data_script("</script><script>alert(1)", "g", &files, &[Warning::file("<b>", "x")]);
         assert!(script.starts_with("window.GEN_SITE_DATA = {"));
         assert!(!script.contains('<'), "{script}");
     }

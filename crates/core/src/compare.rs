@@ -43,6 +43,14 @@ impl Quantity {
         }
     }
 
+    /// Where the value sits in summary.json's run: `metrics.<metric>.<stat>` or `throughput.<rate>`.
+    pub fn key(self) -> String {
+        match self {
+            Quantity::Stat(metric, stat) => format!("metrics.{}.{}", metric.key(), stat.key()),
+            Quantity::Throughput(rate) => format!("throughput.{}", rate.key()),
+        }
+    }
+
     pub fn better(self) -> Option<Better> {
         match self {
             Quantity::Stat(metric, _) => metric.better(),
@@ -188,5 +196,7 @@ mod tests {
         assert_eq!(q.len(), 5 * 3 + 3);
         assert!(q.contains(&Quantity::Stat(Metric::Tpot, Stat::P99)));
         assert!(!q.iter().any(|q| matches!(q, Quantity::Stat(Metric::GenerationTokens, _))));
+        assert_eq!(Quantity::Stat(Metric::Tpot, Stat::P99).key(), "metrics.tpot_s.p99");
+        assert_eq!(Quantity::Throughput(Rate::TotalTokens).key(), "throughput.total_tokens_per_s");
     }
 }

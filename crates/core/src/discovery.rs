@@ -29,6 +29,28 @@ pub fn skip_folder(name: &str) -> bool {
     name.starts_with('.')
 }
 
+/// Whether a file (by its relative path) lies in a folder that is passed over: a hidden folder, or one of
+/// `output_folders` (folders that hold [`OUTPUT_MARKER`]). For callers given a list of paths, such as the
+/// browser with a dropped folder, rather than a file system to walk.
+pub fn in_passed_over_folder(relative_path: &str, output_folders: &[&str]) -> bool {
+    let Some((folder, _)) = relative_path.rsplit_once('/') else { return false };
+    folder.split('/').any(skip_folder)
+        || output_folders
+            .iter()
+            .any(|out| folder == *out || folder.strip_prefix(out).is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// The folders holding [`OUTPUT_MARKER`] among relative file paths. The top folder is never one: it is
+/// what the user chose to read.
+pub fn output_folders<'a>(relative_paths: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    relative_paths
+        .filter_map(|p| match p.rsplit_once('/') {
+            Some((folder, OUTPUT_MARKER)) => Some(folder),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The deployment's short label: the last component of its id.
 pub fn deployment_label(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)
@@ -144,6 +166,16 @@ mod tests {
         assert_eq!(classify("d/LMBench_x_1.json"), FileKind::Other);
         assert_eq!(classify("d/csv"), FileKind::Other);
         assert_eq!(classify("d/é.csv").clone(), classify("d/é.csv"));
+    }
+
+    #[test]
+    fn passed_over_folders_among_paths() {
+        let paths = ["a/x.csv", "r/.gen-site-output", "r/data/x.csv", "rr/x.csv", ".git/x.csv", "a/.b/x.csv"];
+        let outputs = output_folders(paths.into_iter());
+        assert_eq!(outputs, ["r"]);
+        let kept: Vec<&str> = paths.into_iter().filter(|p| !in_passed_over_folder(p, &outputs)).collect();
+        assert_eq!(kept, ["a/x.csv", "rr/x.csv"]);
+        assert!(output_folders([".gen-site-output", "x.csv"].into_iter()).is_empty());
     }
 
     #[test]

@@ -73,8 +73,8 @@ pub fn pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
 
 /// A parser fed with the data rows of one file, piece by piece (each piece whole lines, in order).
 #[derive(Debug)]
-pub struct CsvParser<'p> {
-    path: &'p str,
+pub struct CsvParser {
+    path: String,
     /// For each column, which required value it holds, if any.
     slots: Vec<Option<usize>>,
     quoted: bool,
@@ -83,9 +83,9 @@ pub struct CsvParser<'p> {
     parsed: ParsedFile,
 }
 
-impl<'p> CsvParser<'p> {
+impl CsvParser {
     /// Reads the header of `text` (as from [`decode`]); returns the parser and the data rows still to feed.
-    pub fn new<'t>(path: &'p str, text: &'t str) -> Result<(CsvParser<'p>, &'t str), Warning> {
+    pub fn new<'t>(path: &str, text: &'t str) -> Result<(CsvParser, &'t str), Warning> {
         let mut offset = 0;
         let mut line_number = 0;
         let header = loop {
@@ -116,7 +116,7 @@ impl<'p> CsvParser<'p> {
             ));
         }
         let parsed = ParsedFile { first_launch: f64::INFINITY, last_finish: f64::NEG_INFINITY, ..Default::default() };
-        let parser = CsvParser { path, slots, quoted, next_line: line_number + 1, rows: 0, parsed };
+        let parser = CsvParser { path: path.to_string(), slots, quoted, next_line: line_number + 1, rows: 0, parsed };
         Ok((parser, &text[offset..]))
     }
 
@@ -150,7 +150,7 @@ impl<'p> CsvParser<'p> {
                 Err(message) => {
                     parsed.skipped_rows += 1;
                     if parsed.skipped_rows <= MAX_ROW_WARNINGS_PER_FILE {
-                        parsed.warnings.push(Warning::line(self.path, line_number, format!("row skipped: {message}")));
+                        parsed.warnings.push(Warning::line(&self.path, line_number, format!("row skipped: {message}")));
                     }
                 }
             }
@@ -160,6 +160,7 @@ impl<'p> CsvParser<'p> {
     /// The parsed file; an `Err` when it had no data row at all.
     pub fn finish(self) -> Result<ParsedFile, Warning> {
         let CsvParser { path, rows, mut parsed, .. } = self;
+        let path = path.as_str();
         if rows == 0 {
             return Err(Warning::file(path, "no data rows, only a header"));
         }

@@ -22,6 +22,9 @@ pub const TABLE_QUANTITIES: [Quantity; 7] = [
 /// One cell: the value, and its change against the baseline where there is one to compare with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// The value as computed, for machines (the page's `data-value`).
+    pub raw: Option<f64>,
+    /// The value formatted in its unit.
     pub value: String,
     pub change: Option<Change>,
 }
@@ -52,6 +55,7 @@ pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quan
             let cells = quantities
                 .iter()
                 .map(|&q| Cell {
+                    raw: q.of(run),
                     value: format::value(q.of(run), q.unit()),
                     change: base.filter(|_| !is_baseline).and_then(|b| Change::between(q, b, run)),
                 })

@@ -3,6 +3,7 @@
 use crate::walk::Candidate;
 use indicatif::{ProgressBar, ProgressStyle};
 use lmbench_compare::analysis::ResultFile;
+use lmbench_compare::bundle::PackedFile;
 use lmbench_compare::parse::parse_csv;
 use lmbench_compare::warning::Warning;
 use rayon::prelude::*;
@@ -11,9 +12,25 @@ use std::fs;
 /// Inputs smaller than this load too fast for a progress bar to help.
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
-/// Parses every candidate. Each file is read, parsed and its bytes dropped before the next, so memory
-/// holds the parsed requests and only as many raw files as there are threads.
-pub fn load(candidates: Vec<Candidate>, show_progress: bool) -> (Vec<ResultFile>, Vec<Warning>) {
+/// What loading found.
+pub struct Loaded {
+    pub files: Vec<ResultFile>,
+    /// Every file that could be read, compressed for the site.
+    pub packed: Vec<PackedFile>,
+    /// Files that could not be read: the site's viewer can't find these problems itself.
+    pub read_warnings: Vec<Warning>,
+    pub parse_warnings: Vec<Warning>,
+}
+
+enum Outcome {
+    /// The file, packed for the site, and parsed (or why it can't be used).
+    Read(PackedFile, Result<ResultFile, Warning>),
+    Unreadable(Warning),
+}
+
+/// Reads, parses and packs every candidate. Each file's bytes are dropped once parsed and compressed,
+/// so memory holds the parsed requests, the compressed files, and only as many raw files as threads.
+pub fn load(candidates: Vec<Candidate>, show_progress: bool) -> Loaded {
     let total: u64 = candidates.iter().map(|c| c.size).sum();
     let progress = if show_progress && total >= PROGRESS_MIN_BYTES {
         let bar = ProgressBar::new(total);
@@ -25,30 +42,38 @@ pub fn load(candidates: Vec<Candidate>, show_progress: bool) -> (Vec<ResultFile>
     } else {
         ProgressBar::hidden()
     };
-    let outcomes: Vec<Result<ResultFile, Warning>> = candidates
+    let outcomes: Vec<Outcome> = candidates
         .into_par_iter()
         .map(|c| {
             let outcome = match fs::read(&c.path) {
                 Ok(bytes) => {
-                    parse_csv(&c.relative, &bytes).map(|parsed| ResultFile { path: c.relative, key: c.key, parsed })
+                    let parsed = parse_csv(&c.relative, &bytes);
+                    let packed = PackedFile::pack(&c.relative, &bytes);
+                    Outcome::Read(packed, parsed.map(|parsed| ResultFile { path: c.relative, key: c.key, parsed }))
                 }
-                Err(e) => Err(Warning::file(c.relative, format!("can't be read: {e}"))),
+                Err(e) => Outcome::Unreadable(Warning::file(c.relative, format!("can't be read: {e}"))),
             };
             progress.inc(c.size);
             outcome
         })
         .collect();
     progress.finish_and_clear();
-    let mut files = Vec::with_capacity(outcomes.len());
-    let mut warnings = Vec::new();
+    let mut loaded =
+        Loaded { files: Vec::new(), packed: Vec::new(), read_warnings: Vec::new(), parse_warnings: Vec::new() };
     for outcome in outcomes {
         match outcome {
-            Ok(mut file) => {
-                warnings.append(&mut file.parsed.warnings);
-                files.push(file);
+            Outcome::Read(packed, parsed) => {
+                loaded.packed.push(packed);
+                match parsed {
+                    Ok(mut file) => {
+                        loaded.parse_warnings.append(&mut file.parsed.warnings);
+                        loaded.files.push(file);
+                    }
+                    Err(warning) => loaded.parse_warnings.push(warning),
+                }
             }
-            Err(warning) => warnings.push(warning),
+            Outcome::Unreadable(warning) => loaded.read_warnings.push(warning),
         }
     }
-    (files, warnings)
+    loaded
 }

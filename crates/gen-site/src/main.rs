@@ -4,6 +4,7 @@
 mod load;
 mod output;
 mod plots;
+mod site;
 mod walk;
 
 use clap::Parser;
@@ -76,20 +77,27 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             results.display()
         ));
     }
-    let (files, parse_warnings) = load::load(found.candidates, std::io::stderr().is_terminal());
-    warnings.extend(parse_warnings);
+    let loaded = load::load(found.candidates, std::io::stderr().is_terminal());
+    // Problems met before parsing, which the site's viewer can't find by itself.
+    warnings.extend(loaded.read_warnings);
+    let site_warnings = warnings.clone();
+    warnings.extend(loaded.parse_warnings);
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     report_warnings(&warnings);
 
-    let groups = group_runs(&files);
+    let groups = group_runs(&loaded.files);
     let runs: Vec<Run> = groups.par_iter().filter_map(|(key, members)| Run::summarise(key, members)).collect();
     drop(groups);
-    drop(files);
+    drop(loaded.files);
     let root_label =
         results_canonical.file_name().map_or_else(|| "results".to_string(), |n| n.to_string_lossy().into_owned());
     let analysis = Analysis::new(runs, warnings, &root_label, args.baseline.as_deref())?;
 
-    let written = write_report(&staging, &analysis, &root_label)?;
+    let mut written = write_report(&staging, &analysis, &root_label)?;
+    for (relative, bytes) in site::files(&root_label, GENERATOR, &loaded.packed, &site_warnings) {
+        staging.write(&relative, &bytes).map_err(|e| format!("{relative}: {e}"))?;
+        written.push(relative);
+    }
     staging.commit(&written).map_err(|e| format!("can't write into `{}`: {e}", args.out.display()))?;
 
     let mut stdout = std::io::stdout().lock();

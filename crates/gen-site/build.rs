@@ -1,0 +1,98 @@
+//! Builds the viewer (site/) for wasm32-unknown-unknown and runs wasm-bindgen on it as a library, so that
+//! `cargo build` alone yields a gen-site that writes the whole site: no tool to install by hand.
+//! Outputs in OUT_DIR: viewer.js (the no-modules glue) and viewer-wasm.js (the module, base64, in a
+//! classic script, since browsers block fetch() on file://).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() {
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let workspace = manifest.join("../..");
+    for input in
+        ["site/src", "site/Cargo.toml", "crates/core/src", "crates/core/Cargo.toml", "Cargo.lock", "Cargo.toml"]
+    {
+        println!("cargo:rerun-if-changed={}", workspace.join(input).display());
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    ensure_target(&cargo);
+
+    let target_dir = workspace.join("target/viewer");
+    let status = Command::new(&cargo)
+        .current_dir(&workspace)
+        .args(["build", "-p", "gen-site-viewer", "--lib", "--target", TARGET, "--profile", "wasm-release"])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        // Flags and wrappers meant for the host build (clippy's, coverage's) don't belong in the wasm build.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("RUSTC_WRAPPER")
+        .status()
+        .unwrap_or_else(|e| panic!("can't run cargo to build the viewer: {e}"));
+    assert!(status.success(), "building the viewer (site/) for {TARGET} failed; see the errors above");
+
+    let wasm = target_dir.join(TARGET).join("wasm-release/gen_site_viewer.wasm");
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(&wasm)
+        .no_modules(true)
+        .and_then(|b| {
+            b.typescript(false)
+                .remove_name_section(true)
+                .remove_producers_section(true)
+                .out_name("viewer")
+                .generate(&out)
+        })
+        .unwrap_or_else(|e| panic!("wasm-bindgen failed on {}: {e:?}", wasm.display()));
+
+    let module = std::fs::read(out.join("viewer_bg.wasm")).expect("wasm-bindgen wrote the module");
+    std::fs::write(out.join("viewer-wasm.js"), module_script(&module)).expect("OUT_DIR is writable");
+}
+
+/// The module as a JS string with one character (U+0000..U+00FF) per byte. Unlike base64, this keeps the
+/// bytes' patterns, so the file gzips almost as well as the module itself (measured: base64 +40 %).
+fn module_script(module: &[u8]) -> String {
+    let mut script = String::with_capacity(module.len() * 3 / 2 + 64);
+    script.push_str("window.GEN_SITE_WASM = \"");
+    for &byte in module {
+        match byte {
+            b'"' => script.push_str("\\\""),
+            b'\\' => script.push_str("\\\\"),
+            b'\n' => script.push_str("\\n"),
+            b'\r' => script.push_str("\\r"),
+            0 => script.push_str("\\x00"),
+            other => script.push(char::from(other)),
+        }
+    }
+    script.push_str("\";\n");
+    script
+}
+
+/// Installs the wasm32 target into the toolchain in use if it lacks it (rustup reaches only the Rust
+/// distribution server), so that a fresh machine needs nothing done by hand.
+fn ensure_target(cargo: &str) {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let libdir = Command::new(&rustc).args(["--print", "target-libdir", "--target", TARGET]).output().ok();
+    let installed = libdir
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .is_some_and(|dir| has_files(&dir));
+    if installed {
+        return;
+    }
+    println!("cargo:warning=installing the {TARGET} target with rustup, to build the viewer");
+    let added = Command::new("rustup").args(["target", "add", TARGET]).status().is_ok_and(|s| s.success());
+    assert!(
+        added,
+        "the {TARGET} target is missing and `rustup target add {TARGET}` failed; install it (cargo: {cargo})"
+    );
+}
+
+fn has_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}

@@ -1,0 +1,135 @@
+//! The outside world of the page: the embedded data, the URL hash, timers, file reading and downloads.
+
+use crate::loader::Source;
+use lmbench_compare::bundle::{unpack, DATA_GLOBAL};
+use lmbench_compare::warning::Warning;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The global function (assets/files.js) that reads dropped or picked files.
+const READ_FILES: &str = "genSiteReadFiles";
+
+/// Results embedded in the page by gen-site (data.js).
+pub struct Embedded {
+    pub title: String,
+    pub sources: Vec<Source>,
+    /// Problems gen-site found while walking the results folder.
+    pub warnings: Vec<Warning>,
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn string(object: &JsValue, key: &str) -> String {
+    get(object, key).as_string().unwrap_or_default()
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The data embedded in the page, if any.
+pub fn embedded() -> Option<Embedded> {
+    let data = get(&window()?.into(), DATA_GLOBAL);
+    if !data.is_object() {
+        return None;
+    }
+    let sources = js_sys::Array::from(&get(&data, "files"))
+        .iter()
+        .map(|f| Source::Packed {
+            path: string(&f, "path"),
+            size: get(&f, "size").as_f64().unwrap_or(0.0) as usize,
+            deflate: string(&f, "deflate"),
+        })
+        .collect();
+    let warnings = js_sys::Array::from(&get(&data, "warnings"))
+        .iter()
+        .map(|w| Warning {
+            file: string(&w, "file"),
+            line: get(&w, "line").as_f64().map(|l| l as usize),
+            message: string(&w, "message"),
+        })
+        .collect();
+    Some(Embedded { title: string(&data, "title"), sources, warnings })
+}
+
+pub fn hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Replaces the URL hash without adding a history entry.
+pub fn set_hash(hash: &str) {
+    if let Some(w) = window() {
+        if w.location().hash().ok().as_deref() != Some(hash) {
+            let _ = w.history().and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(hash)));
+        }
+    }
+}
+
+/// Milliseconds since navigation started.
+pub fn now() -> f64 {
+    window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Records when the first chart was drawn (read by the end-to-end test), once.
+pub fn mark_first_chart() {
+    if let Some(w) = window() {
+        let key = JsValue::from_str("genSiteFirstChartMs");
+        if get(&w, "genSiteFirstChartMs").is_undefined() {
+            let _ = js_sys::Reflect::set(&w, &key, &JsValue::from_f64(now()));
+        }
+    }
+}
+
+/// Lets the browser run (paint, handle input) before the returned future resolves.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Reads the files of a drop (a `DataTransfer`, folders included) or of a file input (a `FileList`), as
+/// (path relative to what was chosen, bytes).
+pub async fn read_files(source: JsValue) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let function = get(&window().ok_or("no window")?.into(), READ_FILES);
+    let function: js_sys::Function =
+        function.dyn_into().map_err(|_| format!("{READ_FILES} is missing from the page"))?;
+    let promise: js_sys::Promise = function
+        .call1(&JsValue::NULL, &source)
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|e| format!("{e:?}"))?;
+    let files = JsFuture::from(promise).await.map_err(|e| format!("the files could not be read: {e:?}"))?;
+    Ok(js_sys::Array::from(&files)
+        .iter()
+        .map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            (pair.get(0).as_string().unwrap_or_default(), js_sys::Uint8Array::new(&pair.get(1)).to_vec())
+        })
+        .collect())
+}
+
+/// Offers an embedded result file for download under its own name.
+pub fn download(path: &str) -> Result<(), String> {
+    let data = get(&window().ok_or("no window")?.into(), DATA_GLOBAL);
+    let file =
+        js_sys::Array::from(&get(&data, "files")).iter().find(|f| string(f, "path") == path).ok_or("no such file")?;
+    let bytes = unpack(path, &string(&file, "deflate"), get(&file, "size").as_f64().unwrap_or(0.0) as usize)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = window().and_then(|w| w.document()).ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|e| format!("{e:?}"))?.dyn_into().map_err(|_| "not an anchor")?;
+    anchor.set_href(&url);
+    anchor.set_download(path.rsplit('/').next().unwrap_or(path));
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

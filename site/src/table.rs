@@ -1,0 +1,109 @@
+//! The comparison table of the page: the core's table model for the chosen scenario, baseline and
+//! deployments, one table per QPS level, with the CSS class of each change. Pure: tested natively.
+
+use crate::state::Resolved;
+use lmbench_compare::analysis::Analysis;
+use lmbench_compare::compare::Verdict;
+use lmbench_compare::report::{table, Cell, Row, TABLE_QUANTITIES};
+
+/// The rows of one QPS level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QpsTable {
+    pub qps: f64,
+    pub rows: Vec<Row>,
+}
+
+/// One table per QPS level of the scenario, holding the shown deployments (the baseline first).
+pub fn comparison_tables(analysis: &Analysis, view: &Resolved) -> Vec<QpsTable> {
+    let shown: Vec<&str> = view.shown.iter().map(|&i| analysis.deployments[i].id.as_str()).collect();
+    analysis
+        .qps_levels(&view.scenario)
+        .into_iter()
+        .map(|qps| {
+            let rows = table(analysis, &view.scenario, qps, &view.baseline, &TABLE_QUANTITIES)
+                .into_iter()
+                .filter(|row| shown.contains(&row.deployment.as_str()))
+                .collect();
+            QpsTable { qps, rows }
+        })
+        .filter(|t| !t.rows.is_empty())
+        .collect()
+}
+
+/// The CSS class of a cell: its verdict against the baseline, if any.
+pub fn verdict_class(cell: &Cell) -> &'static str {
+    match cell.change.and_then(|c| c.verdict) {
+        Some(Verdict::Better) => "better",
+        Some(Verdict::Worse) => "worse",
+        Some(Verdict::Same) => "same",
+        None => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::ViewState;
+    use lmbench_compare::analysis::{group_runs, ResultFile, Run};
+    use lmbench_compare::discovery::{classify, FileKind};
+    use lmbench_compare::parse::parse_csv;
+
+    fn analysis() -> Analysis {
+        let header = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
+        let files: Vec<ResultFile> = [
+            ("base/LMBench_s_1.csv", "0.5"),
+            ("base/LMBench_s_2.csv", "0.5"),
+            ("fast/LMBench_s_1.csv", "0.25"),
+            ("slow/LMBench_s_1.csv", "1.0"),
+            ("slow/LMBench_s_3.csv", "1.0"),
+        ]
+        .into_iter()
+        .map(|(path, ttft)| {
+            let FileKind::Result(key) = classify(path) else { panic!() };
+            let csv = format!("{header}10,11,{ttft},1.0,0,10\n");
+            ResultFile { path: path.into(), key, parsed: parse_csv(path, csv.as_bytes()).unwrap() }
+        })
+        .collect();
+        let runs = group_runs(&files).iter().filter_map(|(k, m)| Run::summarise(k, m)).collect();
+        Analysis::new(runs, vec![], "t", Some("base")).unwrap()
+    }
+
+    #[test]
+    fn tables_follow_the_view() {
+        let a = analysis();
+        let view = ViewState::default().resolve(&a);
+        let tables = comparison_tables(&a, &view);
+        assert_eq!(tables.iter().map(|t| t.qps).collect::<Vec<_>>(), [1.0, 2.0, 3.0]);
+        let at_1: Vec<&str> = tables[0].rows.iter().map(|r| r.deployment.as_str()).collect();
+        assert_eq!(at_1, ["base", "fast", "slow"]);
+        // TTFT p50: fast halves it (better), slow doubles it (worse); the baseline has no change.
+        assert_eq!(verdict_class(&tables[0].rows[0].cells[0]), "");
+        assert_eq!(verdict_class(&tables[0].rows[1].cells[0]), "better");
+        assert_eq!(verdict_class(&tables[0].rows[2].cells[0]), "worse");
+        // QPS 3 only has `slow`: shown, compared with nothing.
+        assert!(tables[2].rows[0].cells.iter().all(|c| c.change.is_none()));
+
+        let mut state = ViewState { baseline: Some("slow".into()), ..ViewState::default() };
+        state.toggle("fast");
+        let view = state.resolve(&a);
+        let tables = comparison_tables(&a, &view);
+        let at_1: Vec<&str> = tables[0].rows.iter().map(|r| r.deployment.as_str()).collect();
+        assert_eq!(at_1, ["slow", "base"]);
+        assert_eq!(verdict_class(&tables[0].rows[1].cells[0]), "better");
+    }
+
+    #[test]
+    fn resolve_falls_back_to_what_exists() {
+        let a = analysis();
+        let state = ViewState {
+            scenario: Some("nope".into()),
+            baseline: Some("nope".into()),
+            qps: Some(7.0),
+            ..ViewState::default()
+        };
+        let view = state.resolve(&a);
+        assert_eq!((view.scenario.as_str(), view.baseline.as_str(), view.qps), ("s", "base", 3.0));
+        assert_eq!(view.shown, [0, 1, 2]);
+        assert_eq!(ViewState { qps: Some(2.0), ..ViewState::default() }.resolve(&a).qps, 2.0);
+    }
+}
