@@ -85,8 +85,13 @@ pub fn App() -> impl IntoView {
         }
     }
     let open = move |source: wasm_bindgen::JsValue| {
+        let reading = browser::start_reading(&source);
         leptos::task::spawn_local(async move {
-            match browser::read_files(source).await {
+            let files = match reading {
+                Ok(reading) => browser::files_read(reading).await,
+                Err(message) => Err(message),
+            };
+            match files {
                 Ok(files) if !files.is_empty() => {
                     let (title, sources) = with_common_root_stripped(files);
                     start_loading(status, generation, title, sources, Vec::new());

@@ -92,18 +92,19 @@ pub async fn yield_to_browser() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Reads the files of a drop (a `DataTransfer`, folders included) or of a file input (a `FileList`), as
-/// (path relative to what was chosen, bytes).
-pub async fn read_files(source: JsValue) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// Starts reading the files of a drop (a `DataTransfer`, folders included) or of a file input (a
+/// `FileList`). Must be called during the event: browsers empty a drop's data and a cleared input's list
+/// once the handler returns. Finish with [`files_read`].
+pub fn start_reading(source: &JsValue) -> Result<js_sys::Promise, String> {
     let function = get(&window().ok_or("no window")?.into(), READ_FILES);
     let function: js_sys::Function =
         function.dyn_into().map_err(|_| format!("{READ_FILES} is missing from the page"))?;
-    let promise: js_sys::Promise = function
-        .call1(&JsValue::NULL, &source)
-        .map_err(|e| format!("{e:?}"))?
-        .dyn_into()
-        .map_err(|e| format!("{e:?}"))?;
-    let files = JsFuture::from(promise).await.map_err(|e| format!("the files could not be read: {e:?}"))?;
+    function.call1(&JsValue::NULL, source).map_err(|e| format!("{e:?}"))?.dyn_into().map_err(|e| format!("{e:?}"))
+}
+
+/// The files read, as (path relative to what was chosen, bytes).
+pub async fn files_read(reading: js_sys::Promise) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let files = JsFuture::from(reading).await.map_err(|e| format!("the files could not be read: {e:?}"))?;
     Ok(js_sys::Array::from(&files)
         .iter()
         .map(|pair| {

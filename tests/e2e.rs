@@ -1,0 +1,84 @@
+//! The generated site in a real browser (headless Chromium, driven by tests/e2e/site.test.mjs with
+//! playwright-core): from file:// and from a local server under a sub-path, charts drawn, table equal to
+//! summary.json, controls and URL state, drop and file picker, hostile names, 1M requests.
+//! tests/e2e/setup.sh installs Chromium and playwright-core first if they are missing.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use support::*;
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn site_in_a_real_browser() {
+    let e2e = repo().join("tests/e2e");
+    let setup = Command::new("bash").arg(e2e.join("setup.sh")).status().expect("bash runs");
+    assert!(setup.success(), "tests/e2e/setup.sh could not install what the browser tests need");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    gen_site_ok(tmp.path(), &[real_data().to_str().unwrap(), "-o", site.to_str().unwrap()]);
+
+    let evil_results = tmp.path().join("evil");
+    let real = real_data();
+    copy_dir(&real.join("llm-d-70b-2replicas-H100"), &evil_results.join("<img src=x onerror=alert(1)>"));
+    copy_dir(&real.join("vllm-standalone-llama-3-70b-2replicas-H100"), &evil_results.join("standalone"));
+    let evil_site = tmp.path().join("evil-site");
+    gen_site_ok(tmp.path(), &[evil_results.to_str().unwrap(), "-o", evil_site.to_str().unwrap()]);
+
+    let empty_site = tmp.path().join("empty-site");
+    copy_dir(&site, &empty_site);
+    fs::remove_file(empty_site.join("data.js")).unwrap();
+
+    let big = tmp.path().join("big");
+    let synth = Command::new(env!("CARGO_BIN_EXE_synth-results"))
+        .args([big.to_str().unwrap(), "--requests", "1000000", "--seed", "5"])
+        .status()
+        .unwrap();
+    assert!(synth.success());
+    let big_site = tmp.path().join("big-site");
+    gen_site_ok(tmp.path(), &[big.to_str().unwrap(), "-o", big_site.to_str().unwrap()]);
+
+    let output = Command::new("node")
+        .current_dir(&e2e)
+        .args(["--test", "--test-reporter=spec", "site.test.mjs"])
+        .env("SITE", &site)
+        .env("EVIL_SITE", &evil_site)
+        .env("EMPTY_SITE", &empty_site)
+        .env("BIG_SITE", &big_site)
+        .env("CSV_DIR", example())
+        .output()
+        .expect("node runs");
+    let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    println!("{report}");
+    assert!(output.status.success(), "browser tests failed:\n{report}");
+}
+
+#[test]
+fn site_code_is_small_and_data_no_larger_than_the_csvs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    gen_site_ok(tmp.path(), &[real_data().to_str().unwrap(), "-o", site.to_str().unwrap()]);
+    let gzipped = |name: &str| miniz_oxide::deflate::compress_to_vec(&fs::read(site.join(name)).unwrap(), 9).len() + 18;
+    let code: usize =
+        ["index.html", "style.css", "files.js", "viewer.js", "viewer-wasm.js"].iter().map(|f| gzipped(f)).sum();
+    println!("site code, gzipped: {code} bytes");
+    assert!(code <= 350 * 1024, "the site's code is {code} bytes gzipped");
+    let csv: u64 = snapshot(&real_data()).iter().map(|(_, bytes)| bytes.len() as u64).sum();
+    let data = fs::metadata(site.join("data.js")).unwrap().len();
+    println!("data.js: {data} bytes for {csv} bytes of CSV");
+    assert!(data < csv, "data.js ({data}) is larger than the CSVs ({csv})");
+}

@@ -1,0 +1,288 @@
+// End-to-end tests of the generated site in headless Chromium (Debian's), driven by playwright-core.
+// Run by tests/e2e.rs, which generates the sites and passes their folders in the environment:
+//   SITE        the site of tests/data/exp-3-h100
+//   EVIL_SITE   a site whose deployment folder is named <img src=x onerror=alert(1)>
+//   EMPTY_SITE  a site without data.js (the hosted, bring-your-own-data case)
+//   BIG_SITE    optional: a site of 1M requests
+//   CSV_DIR     a results folder whose CSV files the drop and file-picker tests open
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const SITE = process.env.SITE;
+const summary = JSON.parse(fs.readFileSync(path.join(SITE, 'summary.json'), 'utf8'));
+let browser;
+let server;
+let serverBase;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+  // A static host serving SITE under a sub-path, as GitHub Pages serves a project site.
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    if (!url.pathname.startsWith('/repo/')) { res.writeHead(404); return res.end(); }
+    let file = path.join(SITE, decodeURIComponent(url.pathname.slice('/repo/'.length)));
+    if (file.endsWith(path.sep) || fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) file = path.join(file, 'index.html');
+    if (!file.startsWith(SITE) || !fs.existsSync(file)) { res.writeHead(404); return res.end(); }
+    const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css' };
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serverBase = `http://127.0.0.1:${server.address().port}/repo/`;
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A new page that records console errors, page errors, dialogs and requests leaving `allowed`. */
+async function open(url, { allowed, width = 1280 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(allowed ?? url.replace(/[^/]*$/, '')) && !u.startsWith('blob:') && !u.startsWith('data:')) problems.push(`request outside the site: ${u}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+const fileUrl = (dir, hash = '') => pathToFileURL(path.join(dir, 'index.html')).href + hash;
+
+async function waitForCharts(page) {
+  await page.waitForSelector('section.charts canvas', { timeout: 30000 });
+  await page.waitForFunction(() => window.genSiteFirstChartMs !== undefined, null, { timeout: 30000 });
+}
+
+/** Per canvas: how many pixels are not white, and a fingerprint of the pixels. */
+async function canvases(page) {
+  return page.$$eval('section.charts canvas', (list) => list.map((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0; let hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== 255 || data[i + 1] !== 255 || data[i + 2] !== 255) ink++;
+      hash = (hash * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) | 0;
+    }
+    return { name: c.getAttribute('aria-label'), ink, hash, pixels: c.width * c.height };
+  }));
+}
+
+async function assertChartsDrawn(page) {
+  const list = await canvases(page);
+  assert.equal(list.length, 6, 'six charts');
+  for (const c of list) assert.ok(c.ink > c.pixels / 100, `canvas ${c.name} is (nearly) blank: ${c.ink} inked pixels`);
+  return list;
+}
+
+/** Every value in the comparison tables equals summary.json's for that run. */
+async function assertTableMatchesSummary(page) {
+  const cells = await page.$$eval('table.comparison td[data-value]', (tds) => tds.map((td) => ({
+    scenario: td.closest('table').dataset.scenario,
+    qps: Number(td.closest('table').dataset.qps),
+    deployment: td.closest('tr').dataset.deployment,
+    quantity: td.dataset.quantity,
+    value: Number(td.dataset.value),
+  })));
+  assert.ok(cells.length > 100, `only ${cells.length} cells`);
+  for (const cell of cells) {
+    const run = summary.runs.find((r) => r.deployment === cell.deployment && r.scenario === cell.scenario && r.qps === cell.qps);
+    assert.ok(run, `no run in summary.json for ${JSON.stringify(cell)}`);
+    const expected = cell.quantity === 'requests' ? run.requests : cell.quantity.split('.').reduce((o, k) => o[k], run);
+    assert.equal(cell.value, expected, `${cell.deployment} ${cell.scenario} ${cell.qps} ${cell.quantity}`);
+  }
+  return cells.length;
+}
+
+test('opened from disk: charts drawn, table equals summary.json, overview lists everything', async () => {
+  const { page, problems } = await open(fileUrl(SITE));
+  await waitForCharts(page);
+  const firstChart = await page.evaluate(() => window.genSiteFirstChartMs);
+  assert.ok(firstChart < 1000, `first chart after ${firstChart} ms`);
+  await assertChartsDrawn(page);
+  await assertTableMatchesSummary(page);
+  const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
+  assert.deepEqual(ids, summary.deployments.map((d) => d.id));
+  assert.match(await page.textContent('.overview .summary'), /3 deployments, 2 scenarios, 28174 requests in 70 runs/);
+  const report = await page.$eval('.markdown', (e) => e.innerHTML);
+  assert.match(report, /<table>/);
+  assert.deepEqual(problems, []);
+  console.log(`# exp-3-h100 from file://: first chart ${firstChart.toFixed(0)} ms after navigation`);
+  await page.close();
+});
+
+test('served under a sub-path: same charts and values, nothing requested outside the site', async () => {
+  const { page, problems } = await open(serverBase, { allowed: serverBase });
+  await waitForCharts(page);
+  await assertChartsDrawn(page);
+  await assertTableMatchesSummary(page);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('hiding a deployment and changing the scenario change the charts; the view survives a reload', async () => {
+  const { page, problems } = await open(fileUrl(SITE));
+  await waitForCharts(page);
+  const before = await canvases(page);
+  const hidden = summary.deployments[1].id;
+  await page.click(`input[type=checkbox][data-deployment="${hidden}"]`);
+  await page.waitForFunction((id) => !document.querySelector(`table.comparison tr[data-deployment="${id}"]`), hidden);
+  const afterHide = await canvases(page);
+  for (const name of ['latency-distribution', 'qps-lines', 'throughput', 'cdf']) {
+    assert.notEqual(afterHide.find((c) => c.name === name).hash, before.find((c) => c.name === name).hash, `${name} did not change`);
+  }
+  await page.selectOption('select[data-control=scenario]', 'short_input');
+  await page.waitForFunction(() => document.querySelector('table.comparison')?.dataset.scenario === 'short_input');
+  const afterScenario = await canvases(page);
+  assert.notEqual(afterScenario[0].hash, afterHide[0].hash, 'scenario change did not redraw');
+  await page.selectOption('select[data-control=metric]', 'tpot');
+  await page.selectOption('select[data-control=stat]', 'p99');
+  await page.selectOption('select[data-control=scale]', 'log');
+  await page.selectOption('select[data-control=qps]', '2.5');
+  const hash = await page.evaluate(() => location.hash);
+  for (const part of ['scenario=short_input', 'metric=tpot', 'stat=p99', 'scale=log', 'qps=2.5', 'hide=']) assert.ok(hash.includes(part), `${part} not in ${hash}`);
+
+  await page.reload();
+  await waitForCharts(page);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await page.$eval('select[data-control=scenario]', (s) => s.value), 'short_input');
+  assert.equal(await page.$eval('select[data-control=metric]', (s) => s.value), 'tpot');
+  assert.equal(await page.$eval('select[data-control=stat]', (s) => s.value), 'p99');
+  assert.equal(await page.$eval('select[data-control=scale]', (s) => s.value), 'log');
+  assert.equal(await page.$eval('select[data-control=qps]', (s) => s.value), '2.5');
+  assert.equal(await page.$eval(`input[data-deployment="${hidden}"]`, (i) => i.checked), false);
+  await assertChartsDrawn(page);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('hovering a chart shows the exact value and the deployment', async () => {
+  const { page, problems } = await open(fileUrl(SITE));
+  await waitForCharts(page);
+  // Hover where the chart drew deployment 0's colour (its line and points), pixel by pixel until a tooltip shows.
+  const canvas = await page.$('canvas[aria-label="qps-lines"]');
+  const box = await canvas.boundingBox();
+  const spots = await canvas.evaluate((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const out = [];
+    for (let i = 0; i < data.length; i += 4 * 7) {
+      if (data[i] === 78 && data[i + 1] === 121 && data[i + 2] === 167) out.push([(i / 4) % c.width, Math.floor(i / 4 / c.width)]);
+    }
+    return out;
+  });
+  assert.ok(spots.length > 10, 'deployment 0 is not drawn');
+  let text = null;
+  for (const [x, y] of spots.filter((_, i) => i % Math.ceil(spots.length / 60) === 0)) {
+    await page.mouse.move(box.x + x, box.y + y);
+    text = await page.$eval('figure[data-chart="qps-lines"]', (f) => f.querySelector('.tooltip')?.textContent ?? null);
+    if (text) break;
+  }
+  assert.ok(text, 'no tooltip anywhere on the chart');
+  assert.ok(summary.deployments.some((d) => text.includes(d.label)), `tooltip without a deployment: ${text}`);
+  assert.match(text, /QPS: TTFT p50 [0-9.]+ (ms|s)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a folder named like HTML shows as text and runs nothing', async () => {
+  const { page, problems } = await open(fileUrl(process.env.EVIL_SITE));
+  await waitForCharts(page);
+  await page.click('details.report summary');
+  assert.equal(await page.$$eval('img', (list) => list.length), 0);
+  assert.ok((await page.textContent('body')).includes('<img src=x onerror=alert(1)>'));
+  assert.equal(await page.title(), 'LMBench comparison: evil');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const csvFiles = () => {
+  const dir = process.env.CSV_DIR;
+  const out = [];
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.endsWith('.csv')) out.push(path.join(d, e.name));
+    }
+  })(dir);
+  return out.sort();
+};
+
+/** Problems but the one a site without data.js must have: the browser's message about the missing file. */
+const unexpected = (problems) => problems.filter((p) => p !== 'console: Failed to load resource: net::ERR_FILE_NOT_FOUND');
+
+test('without data the page invites a drop; dropped CSV files render', async () => {
+  const { page, problems } = await open(fileUrl(process.env.EMPTY_SITE));
+  await page.waitForSelector('section.empty');
+  const files = csvFiles().filter((f) => f.includes('standalone')).map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
+  assert.ok(files.length >= 2);
+  await page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const f of files) transfer.items.add(new File([f.text], f.name, { type: 'text/csv' }));
+    const target = document.querySelector('.page');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+  await waitForCharts(page);
+  await assertChartsDrawn(page);
+  assert.match(await page.textContent('h1'), /opened files/);
+  assert.match(await page.textContent('.overview .summary'), new RegExp(`in ${files.length} runs`));
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test('the file picker opens CSV files too', async () => {
+  const { page, problems } = await open(fileUrl(process.env.EMPTY_SITE));
+  await page.waitForSelector('section.empty');
+  await page.setInputFiles('input[data-testid=open-files]', csvFiles());
+  await waitForCharts(page);
+  await assertChartsDrawn(page);
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test('readable at phone width: nothing wider than the screen', async () => {
+  const { page, problems } = await open(fileUrl(SITE), { width: 390 });
+  await waitForCharts(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
+  const widths = await page.$$eval('section.charts canvas', (list) => list.map((c) => c.width));
+  assert.ok(widths.every((w) => w >= 280 && w <= 390), `canvas widths ${widths}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('1M requests: progress shown, page responsive, first chart within 5 s', { skip: !process.env.BIG_SITE }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.addInitScript(() => {
+    window.genSiteLongestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.genSiteLongestTask = Math.max(window.genSiteLongestTask, e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(fileUrl(process.env.BIG_SITE));
+  await page.waitForSelector('section.loading progress', { timeout: 10000 });
+  await waitForCharts(page);
+  const firstChart = await page.evaluate(() => window.genSiteFirstChartMs);
+  const longest = await page.evaluate(() => window.genSiteLongestTask);
+  console.log(`# 1M requests: first chart ${firstChart.toFixed(0)} ms after navigation, longest task ${longest.toFixed(0)} ms`);
+  assert.ok(firstChart < 5000, `first chart after ${firstChart} ms`);
+  assert.ok(longest < 500, `the page froze for ${longest} ms`);
+  assert.match(await page.textContent('.overview .summary'), /1000000 requests/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
