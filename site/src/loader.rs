@@ -317,7 +317,8 @@ mod tests {
             .iter()
             .map(|(p, b)| {
                 let packed = PackedFile::pack(p, b);
-                Source::Packed { path: packed.path, size: packed.size, deflate: packed.deflate }
+                let deflate = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &packed.deflate);
+                Source::Packed { path: packed.path, size: packed.size, deflate }
             })
             .collect();
         for (sources, budget) in [(raw.clone(), 1 << 20), (raw, 1000), (packed, 4096)] {

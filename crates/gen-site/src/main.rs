@@ -94,10 +94,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let analysis = Analysis::new(runs, warnings, &root_label, args.baseline.as_deref())?;
 
     let mut written = write_report(&staging, &analysis, &root_label)?;
-    for (relative, bytes) in site::files(&root_label, GENERATOR, &loaded.packed, &site_warnings) {
+    for (relative, bytes) in site::code_files(&root_label) {
         staging.write(&relative, &bytes).map_err(|e| format!("{relative}: {e}"))?;
         written.push(relative);
     }
+    let data = staging.path(site::DATA_FILE).map_err(|e| format!("{}: {e}", site::DATA_FILE))?;
+    site::write_data(&data, &root_label, GENERATOR, &loaded.packed, &site_warnings)
+        .map_err(|e| format!("{}: {e}", site::DATA_FILE))?;
+    written.push(site::DATA_FILE.to_string());
     staging.commit(&written).map_err(|e| format!("can't write into `{}`: {e}", args.out.display()))?;
 
     let mut stdout = std::io::stdout().lock();
