@@ -342,18 +342,18 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                 .filter_map(|s| {
                     let runs: Vec<String> =
                         a.runs_of(&d.id, s).map(|r| format!("{} ({})", format::qps(r.qps), r.requests)).collect();
-                    (!runs.is_empty()).then(|| format!("{s}: {}", runs.join(", ")))
+                    (!runs.is_empty()).then(|| view! { <div><b>{s.to_string()}</b>": "{runs.join(", ")}</div> })
                 })
-                .collect::<Vec<_>>()
-                .join("; ");
+                .collect_view();
             view! {
                 <tr data-deployment=d.id.clone()>
                     <td>
                         <span class="swatch" style=format!("background:{}", css_colour(i))></span>
                         {d.label.clone()}
                         {(d.id == a.baseline).then_some(" (default baseline)")}
+                        <br />
+                        <code class="id">{d.id.clone()}</code>
                     </td>
-                    <td><code>{d.id.clone()}</code></td>
                     <td>{scenarios}</td>
                 </tr>
             }
@@ -373,7 +373,7 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                 )}
             </p>
             <table class="deployments">
-                <thead><tr><th>"Deployment"</th><th>"Folder"</th><th>"QPS levels (requests per run)"</th></tr></thead>
+                <thead><tr><th>"Deployment and folder"</th><th>"QPS levels (requests per run)"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <Warnings warnings=a.warnings.clone() />

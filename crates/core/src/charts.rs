@@ -139,8 +139,10 @@ fn frame<'a, DB: DrawingBackend>(
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
     String,
 > {
+    // Narrow canvases (phones) get smaller captions, so that they fit.
+    let caption_size = if area.dim_in_pixel().0 < 640 { 13 } else { 17 };
     ChartBuilder::on(area)
-        .caption(caption, (FONT, 17))
+        .caption(caption, (FONT, caption_size))
         .margin(8)
         .margin_right(16)
         .x_label_area_size(42)
@@ -165,6 +167,13 @@ fn no_data<DB: DrawingBackend>(area: &Area<DB>, caption: &str) -> Result<Vec<Hit
 fn slots(count: usize) -> impl Fn(usize) -> (f64, f64) {
     let width = 0.8 / count.max(1) as f64;
     move |j| (-0.4 + width * (j as f64 + 0.5), width)
+}
+
+/// How many category labels fit along the x axis: about one per 48 pixels; plotters then labels every
+/// k-th category.
+fn category_labels<DB: DrawingBackend>(area: &Area<DB>, categories: usize) -> usize {
+    let fit = (area.dim_in_pixel().0 as usize / 48).max(2);
+    categories.clamp(2, fit)
 }
 
 fn qps_axis_labels(levels: &[f64]) -> impl Fn(&f64) -> String + '_ {
@@ -209,7 +218,7 @@ pub fn box_panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(levels.len().max(2))
+        .x_labels(category_labels(area, levels.len()))
         .x_label_formatter(&x_labels)
         .y_label_formatter(&y_labels)
         .x_desc("QPS")
@@ -338,7 +347,7 @@ fn grouped_bars<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(levels.len().max(2))
+        .x_labels(category_labels(area, levels.len()))
         .x_label_formatter(&x_labels)
         .y_label_formatter(&y_labels)
         .x_desc("QPS")
