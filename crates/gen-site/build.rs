@@ -21,7 +21,15 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     ensure_target(&cargo);
 
-    let target_dir = workspace.join("target/viewer");
+    // Its own folder under the target directory: a nested build in the outer build's folder would wait
+    // on the outer build's lock.
+    let target_root = match env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("target"),
+    };
+    let target_dir = target_root.join("viewer");
+    println!("cargo:rerun-if-env-changed=CARGO_TARGET_DIR");
     let status = Command::new(&cargo)
         .current_dir(&workspace)
         .args(["build", "-p", "gen-site-viewer", "--lib", "--target", TARGET, "--profile", "wasm-release"])
