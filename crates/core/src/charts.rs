@@ -2,11 +2,11 @@
 //! browser on a canvas. Panels draw one chart and return where their data points landed, so that a
 //! viewer can show the exact value under the pointer; figures lay panels out for the static plots.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Run};
 use crate::compare::{Change, Quantity, Rate};
 use crate::format;
 use crate::metric::Metric;
-use crate::stats::{Stat, Summary};
+use crate::stats::Stat;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
@@ -130,15 +130,15 @@ fn axis_title(metric_label: &str, unit: &str) -> String {
 }
 
 /// A panel's frame: caption, axes with units, QPS categories or values on x.
+type Chart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
 fn frame<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     caption: &str,
     x: Range<f64>,
     y: Range<f64>,
-) -> Result<
-    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
-    String,
-> {
+) -> Result<Chart<'a, DB>, String> {
     // Narrow canvases (phones) get smaller captions, so that they fit.
     let caption_size = if area.dim_in_pixel().0 < 640 { 13 } else { 17 };
     ChartBuilder::on(area)
@@ -149,6 +149,30 @@ fn frame<'a, DB: DrawingBackend>(
         .y_label_area_size(64)
         .build_cartesian_2d(x, y)
         .map_err(err)
+}
+
+/// What the axes say: tick labels, titles, and for QPS categories (bar and box panels) how many labels fit.
+struct Axes<'a> {
+    x_labels: &'a dyn Fn(&f64) -> String,
+    y_labels: &'a dyn Fn(&f64) -> String,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    categories: Option<usize>,
+}
+
+/// Axes, labels and a light grid, the same on every panel; categorical x axes get no vertical grid lines.
+fn draw_axes<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, axes: Axes<'_>) -> Result<(), String> {
+    let mut mesh = chart.configure_mesh();
+    mesh.x_label_formatter(axes.x_labels)
+        .y_label_formatter(axes.y_labels)
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225));
+    if let Some(labels) = axes.categories {
+        mesh.disable_x_mesh().x_labels(labels);
+    }
+    mesh.draw().map_err(err)
 }
 
 fn no_data<DB: DrawingBackend>(area: &Area<DB>, caption: &str) -> Result<Vec<Hit>, String> {
@@ -187,6 +211,26 @@ fn qps_axis_labels(levels: &[f64]) -> impl Fn(&f64) -> String + '_ {
     }
 }
 
+/// For each QPS level (by index into `levels`) and each of `deployments`, `value` of that deployment's run
+/// at that level, where there is a run and a value.
+fn per_level<'a, T>(
+    a: &'a Analysis,
+    scenario: &str,
+    levels: &[f64],
+    deployments: &[usize],
+    value: impl Fn(&'a Run) -> Option<T>,
+) -> Vec<(usize, usize, T)> {
+    let mut out = Vec::new();
+    for (i, &qps) in levels.iter().enumerate() {
+        for &d in deployments {
+            if let Some(v) = a.run(&a.deployments[d].id, scenario, qps).and_then(&value) {
+                out.push((i, d, v));
+            }
+        }
+    }
+    out
+}
+
 /// Box plots of one metric per QPS level and deployment: box p25–p75, line p50, whiskers p5–p95.
 pub fn box_panel<DB: DrawingBackend>(
     area: &Area<DB>,
@@ -197,16 +241,8 @@ pub fn box_panel<DB: DrawingBackend>(
 ) -> Result<Vec<Hit>, String> {
     let caption = format!("{} by QPS · {}", metric.label(), scenario);
     let levels = a.qps_levels(scenario);
-    let boxes: Vec<(usize, usize, &Summary)> = levels
-        .iter()
-        .enumerate()
-        .flat_map(|(i, &qps)| {
-            view.deployments
-                .iter()
-                .filter_map(move |&d| Some((i, d, a.run(&a.deployments[d].id, scenario, qps)?.metrics.get(metric))))
-        })
-        .filter(|(_, _, s)| s.n > 0)
-        .collect();
+    let boxes =
+        per_level(a, scenario, &levels, &view.deployments, |run| Some(run.metrics.get(metric)).filter(|s| s.n > 0));
     let values = || boxes.iter().flat_map(|(_, _, s)| [s.p5, s.p95]).flatten();
     let (Some(lo), Some(hi)) = (values().reduce(f64::min), values().reduce(f64::max)) else {
         return no_data(area, &caption);
@@ -215,18 +251,16 @@ pub fn box_panel<DB: DrawingBackend>(
     let mut chart = frame(area, &caption, -0.5..levels.len() as f64 - 0.5, scale.range(lo, hi))?;
     let x_labels = qps_axis_labels(&levels);
     let y_labels = |v: &f64| scale.label(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(category_labels(area, levels.len()))
-        .x_label_formatter(&x_labels)
-        .y_label_formatter(&y_labels)
-        .x_desc("QPS")
-        .y_desc(axis_title(metric.label(), metric.unit()))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        Axes {
+            x_labels: &x_labels,
+            y_labels: &y_labels,
+            x_desc: "QPS",
+            y_desc: &axis_title(metric.label(), metric.unit()),
+            categories: Some(category_labels(area, levels.len())),
+        },
+    )?;
     let slot = slots(view.deployments.len());
     let mut hits = Vec::new();
     for &(i, d, s) in &boxes {
@@ -282,15 +316,7 @@ pub fn bar_panel<DB: DrawingBackend>(
 ) -> Result<Vec<Hit>, String> {
     let caption = format!("{} by QPS · {}", quantity.label(), scenario);
     let levels = a.qps_levels(scenario);
-    let bars: Vec<(usize, usize, f64)> = levels
-        .iter()
-        .enumerate()
-        .flat_map(|(i, &qps)| {
-            view.deployments
-                .iter()
-                .filter_map(move |&d| Some((i, d, quantity.of(a.run(&a.deployments[d].id, scenario, qps)?)?)))
-        })
-        .collect();
+    let bars = per_level(a, scenario, &levels, &view.deployments, |run| quantity.of(run));
     grouped_bars(area, a, &caption, &levels, &bars, &axis_title(&quantity.label(), quantity.unit()), view, |v| {
         format::value(Some(v), quantity.unit())
     })
@@ -308,17 +334,12 @@ pub fn change_panel<DB: DrawingBackend>(
     let baseline_label = a.label(&view.baseline);
     let caption = format!("{} change vs {} · {} (higher is better)", quantity.label(), baseline_label, scenario);
     let levels = a.qps_levels(scenario);
-    let bars: Vec<(usize, usize, f64)> = levels
-        .iter()
-        .enumerate()
-        .flat_map(|(i, &qps)| {
-            view.deployments.iter().filter(|&&d| a.deployments[d].id != view.baseline).filter_map(move |&d| {
-                let base = a.run(&view.baseline, scenario, qps)?;
-                let run = a.run(&a.deployments[d].id, scenario, qps)?;
-                Some((i, d, Change::between(quantity, base, run)?.change_pct?))
-            })
-        })
-        .collect();
+    let others: Vec<usize> =
+        view.deployments.iter().copied().filter(|&d| a.deployments[d].id != view.baseline).collect();
+    let bars = per_level(a, scenario, &levels, &others, |run| {
+        let base = a.run(&view.baseline, scenario, run.qps)?;
+        Change::between(quantity, base, run)?.change_pct
+    });
     let linear = ChartView { scale: Scale::Linear, ..view.clone() };
     grouped_bars(area, a, &caption, &levels, &bars, "change vs baseline (%)", &linear, |v| format!("{v:+.1}%"))
 }
@@ -344,18 +365,16 @@ fn grouped_bars<DB: DrawingBackend>(
     let mut chart = frame(area, caption, -0.5..levels.len() as f64 - 0.5, y_range)?;
     let x_labels = qps_axis_labels(levels);
     let y_labels = |v: &f64| scale.label(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(category_labels(area, levels.len()))
-        .x_label_formatter(&x_labels)
-        .y_label_formatter(&y_labels)
-        .x_desc("QPS")
-        .y_desc(y_desc)
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        Axes {
+            x_labels: &x_labels,
+            y_labels: &y_labels,
+            x_desc: "QPS",
+            y_desc,
+            categories: Some(category_labels(area, levels.len())),
+        },
+    )?;
     let shown: Vec<usize> = view.deployments.iter().copied().filter(|d| bars.iter().any(|b| b.1 == *d)).collect();
     let slot = slots(shown.len());
     let mut hits = Vec::new();
@@ -422,16 +441,16 @@ pub fn qps_line_panel<DB: DrawingBackend>(
     let mut chart = frame(area, &caption, 0.0..max_qps * 1.05, scale.range(lo, hi))?;
     let y_labels = |v: &f64| scale.label(*v);
     let x_labels = |v: &f64| tick(*v);
-    chart
-        .configure_mesh()
-        .x_label_formatter(&x_labels)
-        .y_label_formatter(&y_labels)
-        .x_desc("QPS")
-        .y_desc(axis_title(&quantity.label(), quantity.unit()))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        Axes {
+            x_labels: &x_labels,
+            y_labels: &y_labels,
+            x_desc: "QPS",
+            y_desc: &axis_title(&quantity.label(), quantity.unit()),
+            categories: None,
+        },
+    )?;
     let mut hits = Vec::new();
     for (d, points) in &series {
         let c = colour(*d);
@@ -642,16 +661,16 @@ pub fn cdf_panel<DB: DrawingBackend>(
     let mut chart = frame(area, caption, scale.range(lo, hi), 0.0..1.0)?;
     let x_labels = |v: &f64| scale.label(*v);
     let y_labels = |v: &f64| format!("{:.0}%", v * 100.0);
-    chart
-        .configure_mesh()
-        .x_label_formatter(&x_labels)
-        .y_label_formatter(&y_labels)
-        .x_desc(axis_title(metric.label(), metric.unit()))
-        .y_desc("requests at or below")
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        Axes {
+            x_labels: &x_labels,
+            y_labels: &y_labels,
+            x_desc: &axis_title(metric.label(), metric.unit()),
+            y_desc: "requests at or below",
+            categories: None,
+        },
+    )?;
     let mut hits = Vec::new();
     for (d, points) in series {
         let c = colour(*d);
@@ -686,16 +705,16 @@ pub fn timeline_panel<DB: DrawingBackend>(
     let mut chart = frame(area, caption, 0.0..end.max(1e-9) * 1.02, scale.range(lo, hi))?;
     let x_labels = |v: &f64| tick(*v);
     let y_labels = |v: &f64| scale.label(*v);
-    chart
-        .configure_mesh()
-        .x_label_formatter(&x_labels)
-        .y_label_formatter(&y_labels)
-        .x_desc("launch time since the run's first request (s)")
-        .y_desc(axis_title(metric.label(), metric.unit()))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(err)?;
+    draw_axes(
+        &mut chart,
+        Axes {
+            x_labels: &x_labels,
+            y_labels: &y_labels,
+            x_desc: "launch time since the run's first request (s)",
+            y_desc: &axis_title(metric.label(), metric.unit()),
+            categories: None,
+        },
+    )?;
     let mut hits = Vec::new();
     for (d, points) in series {
         let c = colour(*d).mix(0.6).filled();
