@@ -330,7 +330,6 @@ fn message(area: &Area, text: &str) -> Result<Vec<Hit>, String> {
 #[component]
 fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
     let a = &loaded.analysis;
-    let embedded = browser::embedded().is_some_and(|e| !e.sources.is_empty());
     let rows = a
         .deployments
         .iter()
@@ -377,7 +376,8 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
             <Warnings warnings=a.warnings.clone() />
-            {embedded
+            {loaded
+                .embedded
                 .then(|| {
                     view! {
                         <details class="files">

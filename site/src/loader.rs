@@ -1,7 +1,7 @@
 //! Loading results in the browser a slice at a time: each step decodes, parses or summarises a bounded
 //! amount, so the page can repaint (and show progress) between steps. Pure: tested natively.
 
-use lmbench_compare::analysis::{group_runs, Analysis, ResultFile, Run};
+use lmbench_compare::analysis::{group_run_indices, Analysis, ResultFile, Run};
 use lmbench_compare::bundle::unpack;
 use lmbench_compare::discovery::{classify, in_passed_over_folder, output_folders, FileKind, RunKey};
 use lmbench_compare::parse::{decode, pieces, CsvParser};
@@ -30,10 +30,10 @@ impl Source {
     }
 
     /// The file's bytes.
-    pub fn bytes(&self) -> Result<Vec<u8>, String> {
+    pub fn into_bytes(self) -> Result<Vec<u8>, String> {
         match self {
-            Source::Packed { path, size, deflate } => unpack(path, deflate, *size),
-            Source::Raw { bytes, .. } => Ok(bytes.clone()),
+            Source::Packed { path, size, deflate } => unpack(&path, &deflate, size),
+            Source::Raw { bytes, .. } => Ok(bytes),
         }
     }
 }
@@ -63,6 +63,8 @@ pub fn with_common_root_stripped(files: Vec<(String, Vec<u8>)>) -> (String, Vec<
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub title: String,
+    /// Whether the files came with the page (and so can be offered for download), not opened by the user.
+    pub embedded: bool,
     pub analysis: Analysis,
     /// The parsed files, for per-request views (CDF, timeline).
     pub files: Vec<ResultFile>,
@@ -101,6 +103,7 @@ struct Parsing {
 /// Loads sources step by step; see [`Loader::step`].
 pub struct Loader {
     title: String,
+    embedded: bool,
     queue: VecDeque<Source>,
     total_bytes: usize,
     done_bytes: usize,
@@ -115,16 +118,18 @@ pub struct Loader {
 impl Loader {
     /// `warnings` are problems found before loading (by the CLI's walk, for embedded data).
     pub fn new(title: &str, sources: Vec<Source>, mut warnings: Vec<Warning>) -> Loader {
-        let paths: Vec<&str> = sources.iter().map(Source::path).collect();
-        let outputs = output_folders(paths.iter().copied());
+        let outputs: Vec<String> =
+            output_folders(sources.iter().map(Source::path)).into_iter().map(String::from).collect();
+        let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+        let embedded = sources.iter().any(|s| matches!(s, Source::Packed { .. }));
         let mut queue = VecDeque::new();
-        for source in &sources {
+        for source in sources {
             let path = source.path();
             if in_passed_over_folder(path, &outputs) {
                 continue;
             }
             match classify(path) {
-                FileKind::Result(_) => queue.push_back(source.clone()),
+                FileKind::Result(_) => queue.push_back(source),
                 FileKind::MisnamedCsv(reason) => warnings.push(Warning::file(path, format!("not read: {reason}"))),
                 FileKind::Other => {}
             }
@@ -132,6 +137,7 @@ impl Loader {
         let total_bytes = queue.iter().map(Source::size).sum();
         Loader {
             title: title.to_string(),
+            embedded,
             queue,
             total_bytes,
             done_bytes: 0,
@@ -166,17 +172,7 @@ impl Loader {
             self.start_file(source);
             return self.parsing_progress();
         }
-        let groups = self.groups.get_or_insert_with(|| {
-            let files = &self.files;
-            group_runs(files)
-                .into_iter()
-                .map(|(key, members)| {
-                    let indices =
-                        members.iter().map(|m| files.iter().position(|f| std::ptr::eq(f, *m)).unwrap_or(0)).collect();
-                    (key, indices)
-                })
-                .collect()
-        });
+        let groups = self.groups.get_or_insert_with(|| group_run_indices(&self.files));
         if let Some((key, indices)) = groups.pop() {
             let members: Vec<&ResultFile> = indices.iter().map(|&i| &self.files[i]).collect();
             self.runs.extend(Run::summarise(&key, &members));
@@ -188,6 +184,7 @@ impl Loader {
         let analysis = Analysis::new(runs, self.warnings.clone(), &self.title, None);
         self.result = Some(analysis.map(|analysis| Loaded {
             title: self.title.clone(),
+            embedded: self.embedded,
             analysis,
             files: std::mem::take(&mut self.files),
         }));
@@ -214,7 +211,7 @@ impl Loader {
         let path = source.path().to_string();
         let FileKind::Result(key) = classify(&path) else { return };
         self.done_bytes += source.size();
-        let bytes = match source.bytes() {
+        let bytes = match source.into_bytes() {
             Ok(bytes) => bytes,
             Err(message) => return self.warnings.push(Warning::file(&path, message)),
         };
@@ -257,6 +254,7 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lmbench_compare::analysis::group_runs;
     use lmbench_compare::bundle::PackedFile;
     use lmbench_compare::parse::parse_csv;
     use std::path::Path;

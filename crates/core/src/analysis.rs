@@ -116,13 +116,21 @@ impl Run {
 
 /// Groups result files into runs, ordered by deployment id, scenario and QPS; files within a run by path.
 pub fn group_runs(files: &[ResultFile]) -> Vec<(RunKey, Vec<&ResultFile>)> {
-    let mut sorted: Vec<&ResultFile> = files.iter().collect();
-    sorted.sort_by(|a, b| key_order(&a.key, &b.key).then_with(|| a.path.cmp(&b.path)));
-    let mut runs: Vec<(RunKey, Vec<&ResultFile>)> = Vec::new();
-    for file in sorted {
+    group_run_indices(files)
+        .into_iter()
+        .map(|(key, members)| (key, members.into_iter().map(|i| &files[i]).collect()))
+        .collect()
+}
+
+/// [`group_runs`] by index into `files`, for callers that summarise runs later, one at a time.
+pub fn group_run_indices(files: &[ResultFile]) -> Vec<(RunKey, Vec<usize>)> {
+    let mut sorted: Vec<usize> = (0..files.len()).collect();
+    sorted.sort_by(|&a, &b| key_order(&files[a].key, &files[b].key).then_with(|| files[a].path.cmp(&files[b].path)));
+    let mut runs: Vec<(RunKey, Vec<usize>)> = Vec::new();
+    for i in sorted {
         match runs.last_mut() {
-            Some((key, members)) if key_order(key, &file.key).is_eq() => members.push(file),
-            _ => runs.push((file.key.clone(), vec![file])),
+            Some((key, members)) if key_order(key, &files[i].key).is_eq() => members.push(i),
+            _ => runs.push((files[i].key.clone(), vec![i])),
         }
     }
     runs
