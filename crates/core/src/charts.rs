@@ -285,7 +285,7 @@ pub fn box_panel<DB: DrawingBackend>(
             ])
             .map_err(err)?;
         let (x, y) = chart.backend_coord(&(centre, p50));
-        let v = |x: Option<f64>| format::value(x, metric.unit());
+        let v = |x: Option<f64>| format::exact(x, metric.unit());
         hits.push(Hit {
             x,
             y,
@@ -318,7 +318,7 @@ pub fn bar_panel<DB: DrawingBackend>(
     let levels = a.qps_levels(scenario);
     let bars = per_level(a, scenario, &levels, &view.deployments, |run| quantity.of(run));
     grouped_bars(area, a, &caption, &levels, &bars, &axis_title(&quantity.label(), quantity.unit()), view, |v| {
-        format::value(Some(v), quantity.unit())
+        format::exact(Some(v), quantity.unit())
     })
 }
 
@@ -472,7 +472,7 @@ pub fn qps_line_panel<DB: DrawingBackend>(
         for &(q, v, b) in points {
             let (x, y) = chart.backend_coord(&(q, scale.map(v)));
             let band_text = b
-                .map(|b| format!(" ({} {})", band.map_or("", Stat::key), format::value(Some(b), quantity.unit())))
+                .map(|b| format!(" ({} {})", band.map_or("", Stat::key), format::exact(Some(b), quantity.unit())))
                 .unwrap_or_default();
             hits.push(Hit {
                 x,
@@ -483,7 +483,7 @@ pub fn qps_line_panel<DB: DrawingBackend>(
                     a.deployments[*d].label,
                     format::qps(q),
                     quantity.label(),
-                    format::value(Some(v), quantity.unit()),
+                    format::exact(Some(v), quantity.unit()),
                     band_text
                 ),
             });
@@ -679,7 +679,7 @@ pub fn cdf_panel<DB: DrawingBackend>(
         for &(v, f) in points.iter().step_by(points.len().div_ceil(100).max(1)) {
             let (x, y) = chart.backend_coord(&(scale.map(v), f));
             let label = &a.deployments[*d].label;
-            let text = format!("{label}: {:.1}% of requests ≤ {}", f * 100.0, format::value(Some(v), metric.unit()));
+            let text = format!("{label}: {:.1}% of requests ≤ {}", f * 100.0, format::exact(Some(v), metric.unit()));
             hits.push(Hit { x, y, deployment: *d, text });
         }
     }
@@ -726,7 +726,7 @@ pub fn timeline_panel<DB: DrawingBackend>(
                 x,
                 y,
                 deployment: *d,
-                text: format!("{label}: launched at {t:.1} s, {}", format::value(Some(v), metric.unit())),
+                text: format!("{label}: launched at {t:.1} s, {}", format::exact(Some(v), metric.unit())),
             });
         }
     }

@@ -4,26 +4,39 @@ use crate::compare::{Change, Verdict};
 
 /// A value in its unit, with precision that suits its size: seconds below 1 s shown in ms.
 pub fn value(value: Option<f64>, unit: &str) -> String {
+    with_digits(value, unit, 3)
+}
+
+/// A value in its unit to five significant digits: what a tooltip shows on hover.
+pub fn exact(value: Option<f64>, unit: &str) -> String {
+    with_digits(value, unit, 5)
+}
+
+fn with_digits(value: Option<f64>, unit: &str, digits: i32) -> String {
     let Some(v) = value else { return "–".to_string() };
     if unit == "s" {
-        return if v < 1.0 { format!("{} ms", significant(v * 1000.0)) } else { format!("{} s", significant(v)) };
+        return if v < 1.0 {
+            format!("{} ms", significant_digits(v * 1000.0, digits))
+        } else {
+            format!("{} s", significant_digits(v, digits))
+        };
     }
-    format!("{} {unit}", significant(v))
+    format!("{} {unit}", significant_digits(v, digits))
 }
 
 /// Three significant digits, and whole numbers from 100 on.
 pub fn significant(v: f64) -> String {
-    let a = v.abs();
-    if a >= 100.0 || a == 0.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        let decimals = (2 - a.log10().floor() as i32).clamp(3, 12) as usize;
-        format!("{v:.decimals$}")
+    significant_digits(v, 3)
+}
+
+/// `digits` significant digits, and whole numbers from 10^(digits - 1) on.
+fn significant_digits(v: f64, digits: i32) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v:.0}");
     }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (digits - 1 - magnitude).clamp(0, 12) as usize;
+    format!("{v:.decimals$}")
 }
 
 /// `1 run`, `3 runs`.
@@ -89,6 +102,9 @@ mod tests {
         assert_eq!(value(Some(1234.56), "tokens/s"), "1235 tokens/s");
         assert_eq!(value(None, "s"), "–");
         assert_eq!(significant(0.012345), "0.0123");
+        assert_eq!(exact(Some(1.4967123), "s"), "1.4967 s");
+        assert_eq!(exact(Some(0.0123456), "s"), "12.346 ms");
+        assert_eq!(exact(Some(123456.7), "tokens/s"), "123457 tokens/s");
         assert_eq!(qps(0.5), "0.5");
         assert_eq!(qps(10.0), "10");
     }
