@@ -81,6 +81,11 @@ fn nothing_usable_is_an_error() {
     let output = gen_site(tmp.path(), &["empty"]);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("error: no result files in `empty`"), "{}", stderr(&output));
+    // A failed run leaves nothing behind: no output folder it created, no staging folder in one it didn't.
+    assert!(!tmp.path().join("gen-site-out").exists());
+    fs::create_dir(tmp.path().join("kept")).unwrap();
+    assert!(!gen_site(tmp.path(), &["empty", "-o", "kept"]).status.success());
+    assert_eq!(fs::read_dir(tmp.path().join("kept")).unwrap().count(), 0);
 
     let output = gen_site(tmp.path(), &["missing"]);
     assert!(!output.status.success());

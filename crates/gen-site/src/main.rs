@@ -9,7 +9,9 @@ mod walk;
 
 use clap::Parser;
 use lmbench_compare::analysis::{group_runs, Analysis, Run};
+use lmbench_compare::bundle::PackedFile;
 use lmbench_compare::charts::{ChartView, Figure};
+use lmbench_compare::warning::Warning;
 use lmbench_compare::{format, report, summary};
 use output::Staging;
 use rayon::prelude::*;
@@ -94,14 +96,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let analysis = Analysis::new(runs, warnings, &root_label, args.baseline.as_deref())?;
 
     let mut written = write_report(&staging, &analysis, &root_label)?;
-    for (relative, bytes) in site::code_files(&root_label) {
-        staging.write(&relative, &bytes).map_err(|e| format!("{relative}: {e}"))?;
-        written.push(relative);
-    }
-    let data = staging.path(site::DATA_FILE).map_err(|e| format!("{}: {e}", site::DATA_FILE))?;
-    site::write_data(&data, &root_label, GENERATOR, &loaded.packed, &site_warnings)
-        .map_err(|e| format!("{}: {e}", site::DATA_FILE))?;
-    written.push(site::DATA_FILE.to_string());
+    written.extend(write_site(&staging, &root_label, &loaded.packed, &site_warnings)?);
     staging.commit(&written).map_err(|e| format!("can't write into `{}`: {e}", args.out.display()))?;
 
     let mut stdout = std::io::stdout().lock();
@@ -122,14 +117,33 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report_warnings(warnings: &[lmbench_compare::warning::Warning]) {
+fn report_warnings(warnings: &[Warning]) {
     let mut stderr = std::io::stderr().lock();
     for warning in warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
 }
 
-/// Stages every output file; returns their relative paths.
+/// Stages the site's files; returns their relative paths.
+fn write_site(
+    staging: &Staging,
+    title: &str,
+    packed: &[PackedFile],
+    warnings: &[Warning],
+) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for (relative, bytes) in site::code_files(title) {
+        staging.write(&relative, &bytes).map_err(|e| format!("{relative}: {e}"))?;
+        written.push(relative);
+    }
+    let failed = |e: std::io::Error| format!("{}: {e}", site::DATA_FILE);
+    site::write_data(&staging.path(site::DATA_FILE).map_err(failed)?, title, GENERATOR, packed, warnings)
+        .map_err(failed)?;
+    written.push(site::DATA_FILE.to_string());
+    Ok(written)
+}
+
+/// Stages the report's files; returns their relative paths.
 fn write_report(staging: &Staging, analysis: &Analysis, title: &str) -> Result<Vec<String>, String> {
     let view = ChartView::all(analysis);
     let plot_files: Vec<String> = Figure::ALL

@@ -10,10 +10,13 @@ use std::path::{Path, PathBuf};
 
 const STAGING: &str = ".gen-site-staging";
 
-/// An output folder being written.
+/// An output folder being written. Dropped without [`Staging::commit`] (the run failed), it removes its
+/// staging folder, and the output folder too if it created it and it is empty.
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
+    created_out: bool,
+    committed: bool,
 }
 
 impl Staging {
@@ -34,13 +37,14 @@ impl Staging {
                 ));
             }
         }
+        let created_out = !out.exists();
         let staging = out.join(STAGING);
         // A staging folder left by an interrupted run holds only our own partial files.
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| format!("can't clear `{}`: {e}", staging.display()))?;
         }
         fs::create_dir_all(&staging).map_err(|e| format!("can't create the output folder `{}`: {e}", out.display()))?;
-        Ok(Staging { out: out.to_path_buf(), staging })
+        Ok(Staging { out: out.to_path_buf(), staging, created_out, committed: false })
     }
 
     /// Where to stage the file that will be `relative` in the output; its folders are created.
@@ -57,7 +61,8 @@ impl Staging {
     }
 
     /// Moves every staged file to its final name (each move is atomic), then records them in the marker.
-    pub fn commit(self, relatives: &[String]) -> io::Result<()> {
+    pub fn commit(mut self, relatives: &[String]) -> io::Result<()> {
+        self.committed = true;
         for relative in relatives {
             let target = self.out.join(relative);
             if let Some(parent) = target.parent() {
@@ -76,6 +81,18 @@ impl Staging {
         fs::write(&temporary, marker)?;
         fs::rename(temporary, marker_path)?;
         fs::remove_dir_all(&self.staging)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+            if self.created_out {
+                // Fails, and so keeps the folder, unless it is empty.
+                let _ = fs::remove_dir(&self.out);
+            }
+        }
     }
 }
 
