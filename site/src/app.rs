@@ -28,7 +28,7 @@ const SLICE_MS: f64 = 40.0;
 /// Points drawn per deployment in the per-request charts.
 const MAX_POINTS: usize = 2000;
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 enum Status {
     Empty,
     Loading { fraction: f64, message: String },

@@ -202,11 +202,6 @@ impl Loader {
         }
     }
 
-    /// The warnings so far (the loader keeps them if analysis fails).
-    pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
-    }
-
     fn start_file(&mut self, source: Source) {
         let path = source.path().to_string();
         let FileKind::Result(key) = classify(&path) else { return };

@@ -222,10 +222,6 @@ impl Analysis {
         self.runs.iter().filter(move |r| r.deployment == deployment && r.scenario == scenario)
     }
 
-    pub fn comparison(&self, deployment: &str, scenario: &str, qps: f64) -> Option<&Comparison> {
-        self.comparisons.iter().find(|c| c.deployment == deployment && c.scenario == scenario && c.qps == qps)
-    }
-
     pub fn total_requests(&self) -> usize {
         self.runs.iter().map(|r| r.requests).sum()
     }

@@ -47,10 +47,6 @@ impl Metric {
         }
     }
 
-    pub fn from_key(key: &str) -> Option<Metric> {
-        Metric::ALL.into_iter().find(|m| m.key() == key)
-    }
-
     /// A short human name for tables and chart titles.
     pub fn label(self) -> &'static str {
         match self {
