@@ -62,10 +62,11 @@ impl Scale {
                 let span = if hi > lo { hi - lo } else { 1.0 };
                 (lo - if lo < 0.0 { span * 0.08 } else { 0.0 })..(hi + span * 0.08)
             }
+            // The data's own span, not whole decades: those would squash a tight spread into a thin band.
             Scale::Log => {
                 let (lo, hi) = (self.map(lo.max(1e-9)), self.map(hi.max(1e-9)));
-                let (lo, hi) = (lo.floor(), hi.ceil());
-                lo..if hi > lo { hi } else { lo + 1.0 }
+                let span = if hi > lo { hi - lo } else { 0.5 };
+                (lo - span * 0.08)..(hi + span * 0.08)
             }
         }
     }
@@ -117,6 +118,8 @@ fn err<E: std::fmt::Display>(e: E) -> String {
 
 /// An axis tick: three significant digits without trailing zeros (`0.8`, `2`, `0.05`).
 fn tick(v: f64) -> String {
+    // Ticks near zero come out as ±1e-17 or -0: they are 0.
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
     let text = format::significant(v);
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -306,7 +309,7 @@ pub fn box_panel<DB: DrawingBackend>(
     Ok(hits)
 }
 
-/// Grouped bars of one quantity per QPS level and deployment.
+/// Grouped bars of one quantity per QPS level and deployment (linear whatever the view's scale).
 pub fn bar_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     a: &Analysis,
@@ -317,7 +320,8 @@ pub fn bar_panel<DB: DrawingBackend>(
     let caption = format!("{} by QPS · {}", quantity.label(), scenario);
     let levels = a.qps_levels(scenario);
     let bars = per_level(a, scenario, &levels, &view.deployments, |run| quantity.of(run));
-    grouped_bars(area, a, &caption, &levels, &bars, &axis_title(&quantity.label(), quantity.unit()), view, |v| {
+    let y_desc = axis_title(&quantity.label(), quantity.unit());
+    grouped_bars(area, a, &caption, &levels, &bars, &y_desc, &view.deployments, |v| {
         format::exact(Some(v), quantity.unit())
     })
 }
@@ -340,10 +344,11 @@ pub fn change_panel<DB: DrawingBackend>(
         let base = a.run(&view.baseline, scenario, run.qps)?;
         Change::between(quantity, base, run)?.change_pct
     });
-    let linear = ChartView { scale: Scale::Linear, ..view.clone() };
-    grouped_bars(area, a, &caption, &levels, &bars, "change vs baseline (%)", &linear, |v| format!("{v:+.1}%"))
+    grouped_bars(area, a, &caption, &levels, &bars, "change vs baseline (%)", &others, |v| format!("{v:+.1}%"))
 }
 
+/// Bars per QPS level (index into `levels`) and deployment, grouped by level in the order of `deployments`.
+/// Always on a linear axis from zero: a bar's length is its value, which a log or cut axis would misstate.
 #[allow(clippy::too_many_arguments)]
 fn grouped_bars<DB: DrawingBackend>(
     area: &Area<DB>,
@@ -352,19 +357,16 @@ fn grouped_bars<DB: DrawingBackend>(
     levels: &[f64],
     bars: &[(usize, usize, f64)],
     y_desc: &str,
-    view: &ChartView,
+    deployments: &[usize],
     describe: impl Fn(f64) -> String,
 ) -> Result<Vec<Hit>, String> {
     let (Some(lo), Some(hi)) = (bars.iter().map(|b| b.2).reduce(f64::min), bars.iter().map(|b| b.2).reduce(f64::max))
     else {
         return no_data(area, caption);
     };
-    let scale = view.scale;
-    let y_range = scale.range(lo, hi);
-    let floor = if scale == Scale::Log { y_range.start } else { 0.0 };
-    let mut chart = frame(area, caption, -0.5..levels.len() as f64 - 0.5, y_range)?;
+    let mut chart = frame(area, caption, -0.5..levels.len() as f64 - 0.5, Scale::Linear.range(lo, hi))?;
     let x_labels = qps_axis_labels(levels);
-    let y_labels = |v: &f64| scale.label(*v);
+    let y_labels = |v: &f64| tick(*v);
     draw_axes(
         &mut chart,
         Axes {
@@ -375,14 +377,14 @@ fn grouped_bars<DB: DrawingBackend>(
             categories: Some(category_labels(area, levels.len())),
         },
     )?;
-    let shown: Vec<usize> = view.deployments.iter().copied().filter(|d| bars.iter().any(|b| b.1 == *d)).collect();
+    let shown: Vec<usize> = deployments.iter().copied().filter(|d| bars.iter().any(|b| b.1 == *d)).collect();
     let slot = slots(shown.len());
     let mut hits = Vec::new();
     for &(i, d, v) in bars {
         let (offset, width) = slot(shown.iter().position(|&x| x == d).unwrap_or(0));
         let (left, right) = (i as f64 + offset - width * 0.45, i as f64 + offset + width * 0.45);
-        chart.draw_series([Rectangle::new([(left, floor), (right, scale.map(v))], colour(d).filled())]).map_err(err)?;
-        let (x, y) = chart.backend_coord(&(i as f64 + offset, scale.map(v)));
+        chart.draw_series([Rectangle::new([(left, 0.0), (right, v)], colour(d).filled())]).map_err(err)?;
+        let (x, y) = chart.backend_coord(&(i as f64 + offset, v));
         hits.push(Hit {
             x,
             y,
@@ -771,6 +773,20 @@ mod tests {
         assert_eq!(points.len(), 10);
         assert_eq!(points[0], (0.0, 0.5));
         assert_eq!(points[1], (10.0, 10.5));
+    }
+
+    #[test]
+    fn scales_span_the_data() {
+        assert_eq!(tick(-0.0), "0");
+        assert_eq!(tick(-1e-17), "0");
+        assert_eq!(tick(0.800), "0.8");
+        let linear = Scale::Linear.range(2.0, 4.0);
+        assert!(linear.start == 0.0 && linear.end > 4.0);
+        let log = Scale::Log.range(0.57, 0.68);
+        let (lo, hi) = (10f64.powf(log.start), 10f64.powf(log.end));
+        assert!(lo < 0.57 && lo > 0.55 && hi > 0.68 && hi < 0.70, "{lo}..{hi}");
+        let single = Scale::Log.range(3.0, 3.0);
+        assert!(single.start < 3f64.log10() && single.end > 3f64.log10());
     }
 
     #[test]
