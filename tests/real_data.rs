@@ -93,3 +93,15 @@ fn summary_matches_numpy_and_plots_are_drawn() {
         );
     }
 }
+
+/// The tests read a copy of the real data kept in the repository, so that they run anywhere; where the
+/// shared original is beside the repository (as on CI), the copy must be identical to it.
+#[test]
+fn the_copy_of_the_real_data_is_unchanged() {
+    let shared = repo().join("../shared/data/real/exp-3-h100");
+    if !shared.exists() {
+        println!("{} is not here: nothing to compare", shared.display());
+        return;
+    }
+    assert_eq!(snapshot(&real_data()), snapshot(&shared));
+}
