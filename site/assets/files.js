@@ -1,39 +1,68 @@
 // Reads what the user dropped or picked, folders included, for the viewer: resolves to an array of
-// [path relative to what was chosen, Uint8Array]. Entries are taken synchronously, while the drop event
-// still grants access to them.
+// [path relative to what was chosen, Uint8Array]. Everything a drop offers is taken synchronously, while
+// the drop event still grants access to it; the reading itself happens later.
+//
+// Folders: Chromium refuses webkitGetAsEntry reads on pages opened from file:// (EncodingError), but
+// allows getAsFileSystemHandle there; other browsers have only webkitGetAsEntry. Each is tried in turn.
 window.genSiteReadFiles = function (source) {
-  var entries = null;
-  var files = source;
-  if (typeof DataTransfer !== "undefined" && source instanceof DataTransfer) {
-    var items = Array.prototype.slice.call(source.items || []);
-    entries = items.map(function (item) { return item.webkitGetAsEntry ? item.webkitGetAsEntry() : null; });
-    if (!entries.length || entries.some(function (e) { return !e; })) entries = null;
-    files = Array.prototype.slice.call(source.files || []);
-  } else {
-    files = Array.prototype.slice.call(source || []);
-  }
-  var out = [];
-  function read(file, path) {
-    return file.arrayBuffer().then(function (buffer) { out.push([path, new Uint8Array(buffer)]); });
-  }
-  function walk(entry, prefix) {
-    if (entry.isFile) {
-      return new Promise(function (resolve, reject) { entry.file(resolve, reject); })
-        .then(function (file) { return read(file, prefix + entry.name); });
+  var isDrop = typeof DataTransfer !== "undefined" && source instanceof DataTransfer;
+  var items = isDrop ? Array.prototype.slice.call(source.items || []) : [];
+  var files = Array.prototype.slice.call(isDrop ? source.files || [] : source || []);
+  var handles = items.length && items.every(function (i) { return i.getAsFileSystemHandle; })
+    ? items.map(function (i) { return i.getAsFileSystemHandle(); })
+    : null;
+  var entries = items.map(function (i) { return i.webkitGetAsEntry ? i.webkitGetAsEntry() : null; });
+  if (!entries.length || entries.some(function (e) { return !e; })) entries = null;
+
+  async function fromHandles() {
+    var out = [];
+    async function walk(handle, prefix) {
+      if (handle.kind === "file") {
+        var file = await handle.getFile();
+        out.push([prefix + handle.name, new Uint8Array(await file.arrayBuffer())]);
+        return;
+      }
+      for await (var child of handle.values()) await walk(child, prefix + handle.name + "/");
     }
-    var reader = entry.createReader();
-    function batch() {
-      return new Promise(function (resolve, reject) { reader.readEntries(resolve, reject); }).then(function (list) {
-        if (!list.length) return;
-        return list.reduce(function (p, e) { return p.then(function () { return walk(e, prefix + entry.name + "/"); }); },
-          Promise.resolve()).then(batch);
-      });
-    }
-    return batch();
+    var resolved = await Promise.all(handles);
+    // Items without a file-system handle (files made by a script, say): let the next way read them.
+    if (resolved.some(function (h) { return !h; })) throw new Error("not every item has a handle");
+    for (var handle of resolved) await walk(handle, "");
+    return out;
   }
-  var work = entries
-    ? entries.reduce(function (p, e) { return p.then(function () { return walk(e, ""); }); }, Promise.resolve())
-    : files.reduce(function (p, f) { return p.then(function () { return read(f, f.webkitRelativePath || f.name); }); },
-      Promise.resolve());
-  return work.then(function () { return out; });
+
+  async function fromEntries() {
+    var out = [];
+    async function walk(entry, prefix) {
+      if (entry.isFile) {
+        var file = await new Promise(function (resolve, reject) { entry.file(resolve, reject); });
+        out.push([prefix + entry.name, new Uint8Array(await file.arrayBuffer())]);
+        return;
+      }
+      var reader = entry.createReader();
+      for (;;) {
+        var batch = await new Promise(function (resolve, reject) { reader.readEntries(resolve, reject); });
+        if (!batch.length) return;
+        for (var child of batch) await walk(child, prefix + entry.name + "/");
+      }
+    }
+    for (var entry of entries) await walk(entry, "");
+    return out;
+  }
+
+  async function fromFiles() {
+    var out = [];
+    for (var file of files) out.push([file.webkitRelativePath || file.name, new Uint8Array(await file.arrayBuffer())]);
+    return out;
+  }
+
+  return (async function () {
+    if (handles) {
+      try { return await fromHandles(); } catch (e) { /* fall through to the older API */ }
+    }
+    if (entries) {
+      try { return await fromEntries(); } catch (e) { /* fall through to the plain file list */ }
+    }
+    return fromFiles();
+  })();
 };

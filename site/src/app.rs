@@ -194,7 +194,7 @@ fn OpenFiles(open: impl Fn(wasm_bindgen::JsValue) + Copy + 'static) -> impl Into
         <div class="open">
             <label class="button">
                 "Open a results folder"
-                <input type="file" node_ref=folder on:change=picked />
+                <input type="file" data-testid="open-folder" node_ref=folder on:change=picked />
             </label>
             <label class="button">
                 "Open CSV files"

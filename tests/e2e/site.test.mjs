@@ -242,12 +242,33 @@ test('without data the page invites a drop; dropped CSV files render', async () 
   await page.close();
 });
 
-test('the file picker opens CSV files too', async () => {
+test('a folder dropped on the page opened from disk renders, folders as deployments', async () => {
+  const { page, problems } = await open(fileUrl(process.env.EMPTY_SITE));
+  await page.waitForSelector('section.empty');
+  // A real drag from the file system, as the operating system would send it, through the DevTools protocol.
+  const client = await page.context().newCDPSession(page);
+  const data = { items: [], files: [process.env.CSV_DIR], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await client.send('Input.dispatchDragEvent', { type, x: 200, y: 200, data });
+  await waitForCharts(page);
+  await assertChartsDrawn(page);
+  assert.equal(await page.textContent('h1'), `LMBench comparison: ${path.basename(process.env.CSV_DIR)}`);
+  const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
+  assert.deepEqual(ids, ['llm-d/llm-d-llama-3b', 'standalone/standalone-vllm-llama-3b']);
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test('the file pickers open CSV files and folders too', async () => {
   const { page, problems } = await open(fileUrl(process.env.EMPTY_SITE));
   await page.waitForSelector('section.empty');
   await page.setInputFiles('input[data-testid=open-files]', csvFiles());
   await waitForCharts(page);
   await assertChartsDrawn(page);
+  assert.match(await page.textContent('h1'), /opened files/);
+  await page.setInputFiles('input[data-testid=open-folder]', process.env.CSV_DIR);
+  await page.waitForFunction((title) => document.querySelector('h1').textContent.endsWith(title), path.basename(process.env.CSV_DIR));
+  const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
+  assert.deepEqual(ids, ['llm-d/llm-d-llama-3b', 'standalone/standalone-vllm-llama-3b']);
   assert.deepEqual(unexpected(problems), []);
   await page.close();
 });
