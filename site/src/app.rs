@@ -79,6 +79,11 @@ pub fn App() -> impl IntoView {
     provide_context(Resize(resize));
     let _ = window_event_listener(leptos::ev::resize, move |_| resize.update(|r| *r += 1));
     Effect::new(move |_| browser::set_hash(&state.with(ViewState::to_hash)));
+    Effect::new(move |_| {
+        if let Status::Ready(loaded) = status.get() {
+            browser::set_title(&format!("LMBench comparison: {}", loaded.title));
+        }
+    });
     if let Some(embedded) = browser::embedded() {
         if !embedded.sources.is_empty() || !embedded.warnings.is_empty() {
             start_loading(status, generation, embedded.title, embedded.sources, embedded.warnings);

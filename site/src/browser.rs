@@ -67,6 +67,12 @@ pub fn set_hash(hash: &str) {
     }
 }
 
+pub fn set_title(title: &str) {
+    if let Some(document) = window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
 /// Milliseconds since navigation started.
 pub fn now() -> f64 {
     window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())

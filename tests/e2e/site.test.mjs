@@ -252,6 +252,7 @@ test('a folder dropped on the page opened from disk renders, folders as deployme
   await waitForCharts(page);
   await assertChartsDrawn(page);
   assert.equal(await page.textContent('h1'), `LMBench comparison: ${path.basename(process.env.CSV_DIR)}`);
+  assert.equal(await page.title(), `LMBench comparison: ${path.basename(process.env.CSV_DIR)}`);
   const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
   assert.deepEqual(ids, ['llm-d/llm-d-llama-3b', 'standalone/standalone-vllm-llama-3b']);
   assert.deepEqual(unexpected(problems), []);
