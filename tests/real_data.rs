@@ -94,14 +94,18 @@ fn summary_matches_numpy_and_plots_are_drawn() {
     }
 }
 
-/// The tests read a copy of the real data kept in the repository, so that they run anywhere; where the
-/// shared original is beside the repository (as on CI), the copy must be identical to it.
+/// The tests read copies of the shared data kept in the repository, so that they run anywhere; where the
+/// shared originals are beside the repository (as on CI), each copy must be identical to its original.
 #[test]
-fn the_copy_of_the_real_data_is_unchanged() {
-    let shared = repo().join("../shared/data/real/exp-3-h100");
+fn the_copies_of_the_shared_data_are_unchanged() {
+    let shared = repo().join("../shared/data");
     if !shared.exists() {
         println!("{} is not here: nothing to compare", shared.display());
         return;
     }
-    assert_eq!(snapshot(&real_data()), snapshot(&shared));
+    for (copy, original) in
+        [("exp-3-h100", "real/exp-3-h100"), ("exp-7-h100", "real/exp-7-h100"), ("formats", "formats")]
+    {
+        assert_eq!(snapshot(&repo().join("tests/data").join(copy)), snapshot(&shared.join(original)), "{copy}");
+    }
 }
