@@ -8,17 +8,17 @@ use crate::markdown;
 use crate::state::{MetricChoice, Resolved, ViewState};
 use crate::table::{comparison_tables, verdict_class};
 use leptos::prelude::*;
-use lmbench_compare::analysis::Analysis;
-use lmbench_compare::charts::{
+use serving_compare::analysis::Analysis;
+use serving_compare::charts::{
     bar_panel, box_panel, cdf_panel, cdf_points, change_panel, css_colour, qps_line_panel, timeline_panel,
     timeline_points, ChartView, Hit, Scale,
 };
-use lmbench_compare::compare::{Quantity, Rate};
-use lmbench_compare::format;
-use lmbench_compare::metric::Request;
-use lmbench_compare::report::{self, TABLE_QUANTITIES};
-use lmbench_compare::stats::Stat;
-use lmbench_compare::warning::Warning;
+use serving_compare::compare::{Quantity, Rate};
+use serving_compare::metric::Request;
+use serving_compare::report::{self, TABLE_QUANTITIES};
+use serving_compare::stats::Stat;
+use serving_compare::text;
+use serving_compare::warning::Warning;
 use std::sync::Arc;
 
 /// How much to parse between two chances for the browser to repaint.
@@ -215,7 +215,7 @@ fn Warnings(warnings: Vec<Warning>) -> impl IntoView {
     (count > 0).then(|| {
         view! {
             <details class="warnings" open=count <= 30>
-                <summary>{format::count(count, "problem")} " in the input (passed over)"</summary>
+                <summary>{text::count(count, "problem")} " in the input (passed over)"</summary>
                 <ul>{warnings.into_iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view()}</ul>
             </details>
         }
@@ -271,7 +271,7 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
             let mut values: Vec<f64> = requests.iter().filter_map(|r| metric.of(r)).collect();
             cdf_points(&mut values, MAX_POINTS)
         });
-        let caption = format!("CDF of {} at {} QPS · {}", metric.label(), format::qps(v.qps), v.scenario);
+        let caption = format!("CDF of {} at {} QPS · {}", metric.label(), text::qps(v.qps), v.scenario);
         cdf_panel(area, &analysis.get(), &caption, metric, &series, v.scale)
     };
     let draw_timeline = move |area: &Area| -> Result<Vec<Hit>, String> {
@@ -281,7 +281,7 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
         };
         let series = per_deployment(&loaded_timeline, &v, |requests| timeline_points(requests, metric, MAX_POINTS));
         let caption =
-            format!("{} per request over the run at {} QPS · {}", metric.label(), format::qps(v.qps), v.scenario);
+            format!("{} per request over the run at {} QPS · {}", metric.label(), text::qps(v.qps), v.scenario);
         timeline_panel(area, &analysis.get(), &caption, metric, &series, v.scale)
     };
     let report_html = {
@@ -345,7 +345,7 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                 .into_iter()
                 .filter_map(|s| {
                     let runs: Vec<String> =
-                        a.runs_of(&d.id, s).map(|r| format!("{} ({})", format::qps(r.qps), r.requests)).collect();
+                        a.runs_of(&d.id, s).map(|r| format!("{} ({})", text::qps(r.qps), r.requests)).collect();
                     (!runs.is_empty()).then(|| view! { <div><b>{s.to_string()}</b>": "{runs.join(", ")}</div> })
                 })
                 .collect_view();
@@ -369,11 +369,11 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
             <p class="summary">
                 {format!(
                     "{}, {}, {} in {}; {}.",
-                    format::count(a.deployments.len(), "deployment"),
-                    format::count(a.scenarios().len(), "scenario"),
-                    format::count(a.total_requests(), "request"),
-                    format::count(a.runs.len(), "run"),
-                    format::count(a.total_skipped_rows(), "skipped row"),
+                    text::count(a.deployments.len(), "deployment"),
+                    text::count(a.scenarios().len(), "scenario"),
+                    text::count(a.total_requests(), "request"),
+                    text::count(a.runs.len(), "run"),
+                    text::count(a.total_skipped_rows(), "skipped row"),
                 )}
             </p>
             <table class="deployments">
@@ -386,7 +386,7 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                 .then(|| {
                     view! {
                         <details class="files">
-                            <summary>{format!("The {} (download)", format::count(files.len(), "result file"))}</summary>
+                            <summary>{format!("The {} (download)", text::count(files.len(), "result file"))}</summary>
                             <ul>
                                 {files
                                     .into_iter()
@@ -477,7 +477,7 @@ fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolv
                         let v = view.get();
                         levels_of(&v.scenario)
                             .into_iter()
-                            .map(|q| view! { <option value=q.to_string() selected=v.qps == q>{format::qps(q)}</option> })
+                            .map(|q| view! { <option value=q.to_string() selected=v.qps == q>{text::qps(q)}</option> })
                             .collect_view()
                     }}
                 </select>
@@ -541,7 +541,7 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
                                 view! {
                                     <td class=verdict_class(cell) data-quantity=q.key() data-value=cell.raw.map(|r| r.to_string())>
                                         {cell.value.clone()}
-                                        {cell.change.map(|c| view! { <span class="change">{format::change(&c)}</span> })}
+                                        {cell.change.map(|c| view! { <span class="change">{text::change(&c)}</span> })}
                                     </td>
                                 }
                             })
@@ -560,7 +560,7 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
                     })
                     .collect_view();
                 view! {
-                    <h3>{format!("{} at {} QPS", v.scenario, format::qps(t.qps))}</h3>
+                    <h3>{format!("{} at {} QPS", v.scenario, text::qps(t.qps))}</h3>
                     <div class="scroll">
                         <table class="comparison" data-scenario=v.scenario.clone() data-qps=t.qps.to_string()>
                             <thead><tr><th>"Deployment"</th><th>"Requests"</th>{header}</tr></thead>

@@ -1,8 +1,8 @@
 //! The outside world of the page: the embedded data, the URL hash, timers, file reading and downloads.
 
 use crate::loader::Source;
-use lmbench_compare::bundle::{unpack, DATA_GLOBAL};
-use lmbench_compare::warning::Warning;
+use serving_compare::bundle::{unpack, DATA_GLOBAL};
+use serving_compare::warning::Warning;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 

@@ -4,10 +4,10 @@
 use crate::browser;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use lmbench_compare::charts::{nearest_hit, Hit};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serving_compare::charts::{nearest_hit, Hit};
 
 pub type Area = DrawingArea<CanvasBackend, Shift>;
 

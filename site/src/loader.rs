@@ -1,11 +1,11 @@
 //! Loading results in the browser a slice at a time: each step decodes, parses or summarises a bounded
 //! amount, so the page can repaint (and show progress) between steps. Pure: tested natively.
 
-use lmbench_compare::analysis::{group_run_indices, Analysis, ResultFile, Run};
-use lmbench_compare::bundle::unpack;
-use lmbench_compare::discovery::{classify, in_passed_over_folder, output_folders, FileKind, RunKey};
-use lmbench_compare::parse::{decode, pieces, CsvParser};
-use lmbench_compare::warning::Warning;
+use serving_compare::analysis::{group_run_indices, Analysis, ResultFile, Run};
+use serving_compare::bundle::unpack;
+use serving_compare::discovery::{classify, in_passed_over_folder, output_folders, FileKind, RunKey};
+use serving_compare::parse::{decode, pieces, CsvParser};
+use serving_compare::warning::Warning;
 use std::collections::VecDeque;
 
 /// A result file to load: embedded in the page, or opened by the user.
@@ -249,9 +249,9 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lmbench_compare::analysis::group_runs;
-    use lmbench_compare::bundle::PackedFile;
-    use lmbench_compare::parse::parse_csv;
+    use serving_compare::analysis::group_runs;
+    use serving_compare::bundle::PackedFile;
+    use serving_compare::parse::parse_csv;
     use std::path::Path;
 
     /// The example's files, as (relative path, bytes).

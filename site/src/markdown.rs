@@ -34,7 +34,7 @@ mod tests {
 
     #[test]
     fn the_report_of_a_hostile_folder_name_has_no_markup() {
-        let md = format!("| {} |\n|---|\n| x |\n", lmbench_compare::format::markdown("<img src=x onerror=alert(1)>"));
+        let md = format!("| {} |\n|---|\n| x |\n", serving_compare::text::markdown("<img src=x onerror=alert(1)>"));
         let out = to_html(&md);
         assert!(!out.contains("<img"), "{out}");
     }

@@ -1,11 +1,11 @@
 //! The view state (what the user chose to look at) and its form in the URL hash, so that a copied link
 //! reopens the same view. Pure: tested natively.
 
-use lmbench_compare::analysis::Analysis;
-use lmbench_compare::charts::Scale;
-use lmbench_compare::compare::{Quantity, Rate};
-use lmbench_compare::metric::Metric;
-use lmbench_compare::stats::Stat;
+use serving_compare::analysis::Analysis;
+use serving_compare::charts::Scale;
+use serving_compare::compare::{Quantity, Rate};
+use serving_compare::metric::Metric;
+use serving_compare::stats::Stat;
 
 /// The metric the user picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

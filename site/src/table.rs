@@ -2,9 +2,9 @@
 //! deployments, one table per QPS level, with the CSS class of each change. Pure: tested natively.
 
 use crate::state::Resolved;
-use lmbench_compare::analysis::Analysis;
-use lmbench_compare::compare::Verdict;
-use lmbench_compare::report::{table, Cell, Row, TABLE_QUANTITIES};
+use serving_compare::analysis::Analysis;
+use serving_compare::compare::Verdict;
+use serving_compare::report::{table, Cell, Row, TABLE_QUANTITIES};
 
 /// The rows of one QPS level.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,9 +44,9 @@ pub fn verdict_class(cell: &Cell) -> &'static str {
 mod tests {
     use super::*;
     use crate::state::ViewState;
-    use lmbench_compare::analysis::{group_runs, ResultFile, Run};
-    use lmbench_compare::discovery::{classify, FileKind};
-    use lmbench_compare::parse::parse_csv;
+    use serving_compare::analysis::{group_runs, ResultFile, Run};
+    use serving_compare::discovery::{classify, FileKind};
+    use serving_compare::parse::parse_csv;
 
     fn analysis() -> Analysis {
         let header = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";

@@ -4,9 +4,9 @@
 
 use crate::analysis::{Analysis, Run};
 use crate::compare::{Change, Quantity, Rate};
-use crate::format;
 use crate::metric::Metric;
 use crate::stats::Stat;
+use crate::text;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
@@ -120,7 +120,7 @@ fn err<E: std::fmt::Display>(e: E) -> String {
 fn tick(v: f64) -> String {
     // Ticks near zero come out as ±1e-17 or -0: they are 0.
     let v = if v.abs() < 1e-12 { 0.0 } else { v };
-    let text = format::significant(v);
+    let text = text::significant(v);
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -207,7 +207,7 @@ fn qps_axis_labels(levels: &[f64]) -> impl Fn(&f64) -> String + '_ {
     move |x: &f64| {
         let i = x.round();
         if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < levels.len() {
-            format::qps(levels[i as usize])
+            text::qps(levels[i as usize])
         } else {
             String::new()
         }
@@ -288,7 +288,7 @@ pub fn box_panel<DB: DrawingBackend>(
             ])
             .map_err(err)?;
         let (x, y) = chart.backend_coord(&(centre, p50));
-        let v = |x: Option<f64>| format::exact(x, metric.unit());
+        let v = |x: Option<f64>| text::exact(x, metric.unit());
         hits.push(Hit {
             x,
             y,
@@ -296,7 +296,7 @@ pub fn box_panel<DB: DrawingBackend>(
             text: format!(
                 "{} at {} QPS: {} p50 {} (p25 {}, p75 {}, p5 {}, p95 {})",
                 a.deployments[d].label,
-                format::qps(levels[i]),
+                text::qps(levels[i]),
                 metric.label(),
                 v(s.p50),
                 v(s.p25),
@@ -322,7 +322,7 @@ pub fn bar_panel<DB: DrawingBackend>(
     let bars = per_level(a, scenario, &levels, &view.deployments, |run| quantity.of(run));
     let y_desc = axis_title(&quantity.label(), quantity.unit());
     grouped_bars(area, a, &caption, &levels, &bars, &y_desc, &view.deployments, |v| {
-        format::exact(Some(v), quantity.unit())
+        text::exact(Some(v), quantity.unit())
     })
 }
 
@@ -389,7 +389,7 @@ fn grouped_bars<DB: DrawingBackend>(
             x,
             y,
             deployment: d,
-            text: format!("{} at {} QPS: {}", a.deployments[d].label, format::qps(levels[i]), describe(v)),
+            text: format!("{} at {} QPS: {}", a.deployments[d].label, text::qps(levels[i]), describe(v)),
         });
     }
     if lo < 0.0 {
@@ -474,7 +474,7 @@ pub fn qps_line_panel<DB: DrawingBackend>(
         for &(q, v, b) in points {
             let (x, y) = chart.backend_coord(&(q, scale.map(v)));
             let band_text = b
-                .map(|b| format!(" ({} {})", band.map_or("", Stat::key), format::exact(Some(b), quantity.unit())))
+                .map(|b| format!(" ({} {})", band.map_or("", Stat::key), text::exact(Some(b), quantity.unit())))
                 .unwrap_or_default();
             hits.push(Hit {
                 x,
@@ -483,9 +483,9 @@ pub fn qps_line_panel<DB: DrawingBackend>(
                 text: format!(
                     "{} at {} QPS: {} {}{}",
                     a.deployments[*d].label,
-                    format::qps(q),
+                    text::qps(q),
                     quantity.label(),
-                    format::exact(Some(v), quantity.unit()),
+                    text::exact(Some(v), quantity.unit()),
                     band_text
                 ),
             });
@@ -681,7 +681,7 @@ pub fn cdf_panel<DB: DrawingBackend>(
         for &(v, f) in points.iter().step_by(points.len().div_ceil(100).max(1)) {
             let (x, y) = chart.backend_coord(&(scale.map(v), f));
             let label = &a.deployments[*d].label;
-            let text = format!("{label}: {:.1}% of requests ≤ {}", f * 100.0, format::exact(Some(v), metric.unit()));
+            let text = format!("{label}: {:.1}% of requests ≤ {}", f * 100.0, text::exact(Some(v), metric.unit()));
             hits.push(Hit { x, y, deployment: *d, text });
         }
     }
@@ -728,7 +728,7 @@ pub fn timeline_panel<DB: DrawingBackend>(
                 x,
                 y,
                 deployment: *d,
-                text: format!("{label}: launched at {t:.1} s, {}", format::exact(Some(v), metric.unit())),
+                text: format!("{label}: launched at {t:.1} s, {}", text::exact(Some(v), metric.unit())),
             });
         }
     }

@@ -3,9 +3,9 @@
 
 use crate::analysis::Analysis;
 use crate::compare::{Change, Quantity, Rate};
-use crate::format;
 use crate::metric::Metric;
 use crate::stats::Stat;
+use crate::text;
 use std::fmt::Write;
 
 /// The columns of every comparison table.
@@ -56,7 +56,7 @@ pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quan
                 .iter()
                 .map(|&q| Cell {
                     raw: q.of(run),
-                    value: format::value(q.of(run), q.unit()),
+                    value: text::value(q.of(run), q.unit()),
                     change: base.filter(|_| !is_baseline).and_then(|b| Change::between(q, b, run)),
                 })
                 .collect();
@@ -67,7 +67,7 @@ pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quan
 
 fn cell_text(cell: &Cell) -> String {
     match &cell.change {
-        Some(change) => format!("{} ({})", cell.value, format::change(change)),
+        Some(change) => format!("{} ({})", cell.value, text::change(change)),
         None => cell.value.clone(),
     }
 }
@@ -88,7 +88,7 @@ fn row_texts(row: &Row, name: String) -> Vec<String> {
 /// relative paths of the plot images with their captions.
 pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> String {
     let mut md = String::new();
-    let esc = format::markdown;
+    let esc = text::markdown;
     let baseline = analysis.label(&analysis.baseline);
     let _ = writeln!(md, "# LMBench comparison: {}\n", esc(title));
     let _ = writeln!(
@@ -96,10 +96,10 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
         "{}, {}, {} in {}. Baseline: **{}**. \
          Changes are against the baseline at the same scenario and QPS: ✓ better, ✗ worse, = within 0.05 %. \
          Latency is better lower, throughput higher.\n",
-        format::count(analysis.deployments.len(), "deployment"),
-        format::count(analysis.scenarios().len(), "scenario"),
-        format::count(analysis.total_requests(), "request"),
-        format::count(analysis.runs.len(), "run"),
+        text::count(analysis.deployments.len(), "deployment"),
+        text::count(analysis.scenarios().len(), "scenario"),
+        text::count(analysis.total_requests(), "request"),
+        text::count(analysis.runs.len(), "run"),
         esc(baseline),
     );
 
@@ -113,7 +113,7 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
             if runs.is_empty() {
                 continue;
             }
-            let levels: Vec<String> = runs.iter().map(|r| format::qps(r.qps)).collect();
+            let levels: Vec<String> = runs.iter().map(|r| text::qps(r.qps)).collect();
             let _ = writeln!(
                 md,
                 "| {}{} | {} | {} | {} | {} | {} |",
@@ -141,7 +141,7 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
     for scenario in analysis.scenarios() {
         let _ = writeln!(md, "### Scenario {}\n", esc(scenario));
         for qps in analysis.qps_levels(scenario) {
-            let _ = writeln!(md, "#### {} at {} QPS\n", esc(scenario), format::qps(qps));
+            let _ = writeln!(md, "#### {} at {} QPS\n", esc(scenario), text::qps(qps));
             let rows = table(analysis, scenario, qps, &analysis.baseline, &TABLE_QUANTITIES);
             let header = header();
             let _ = writeln!(md, "| {} |", header.join(" | "));
@@ -165,10 +165,10 @@ fn write_warnings(md: &mut String, analysis: &Analysis) {
         md.push_str("Every row of every result file was used.\n\n");
         return;
     }
-    let problems = format::count(analysis.warnings.len(), "problem");
+    let problems = text::count(analysis.warnings.len(), "problem");
     let _ = writeln!(md, "### Skipped input\n\n{problems} in the input passed over:\n");
     for warning in analysis.warnings.iter().take(LISTED) {
-        let _ = writeln!(md, "- {}", format::markdown(&warning.to_string()));
+        let _ = writeln!(md, "- {}", text::markdown(&warning.to_string()));
     }
     if analysis.warnings.len() > LISTED {
         let _ = writeln!(md, "- … and {} more, listed in summary.json", analysis.warnings.len() - LISTED);
@@ -186,7 +186,7 @@ pub fn terminal(analysis: &Analysis) -> String {
     );
     for scenario in analysis.scenarios() {
         for qps in analysis.qps_levels(scenario) {
-            let _ = writeln!(out, "\n{} at {} QPS", scenario, format::qps(qps));
+            let _ = writeln!(out, "\n{} at {} QPS", scenario, text::qps(qps));
             let rows = table(analysis, scenario, qps, &analysis.baseline, &TABLE_QUANTITIES);
             let mut lines = vec![header()];
             lines.extend(rows.iter().map(|row| {

@@ -2,11 +2,11 @@
 
 use crate::walk::Candidate;
 use indicatif::{ProgressBar, ProgressStyle};
-use lmbench_compare::analysis::ResultFile;
-use lmbench_compare::bundle::PackedFile;
-use lmbench_compare::parse::parse_csv;
-use lmbench_compare::warning::Warning;
 use rayon::prelude::*;
+use serving_compare::analysis::ResultFile;
+use serving_compare::bundle::PackedFile;
+use serving_compare::parse::parse_csv;
+use serving_compare::warning::Warning;
 use std::fs;
 
 /// Inputs smaller than this load too fast for a progress bar to help.

@@ -8,13 +8,13 @@ mod site;
 mod walk;
 
 use clap::Parser;
-use lmbench_compare::analysis::{group_runs, Analysis, Run};
-use lmbench_compare::bundle::PackedFile;
-use lmbench_compare::charts::{ChartView, Figure};
-use lmbench_compare::warning::Warning;
-use lmbench_compare::{format, report, summary};
 use output::Staging;
 use rayon::prelude::*;
+use serving_compare::analysis::{group_runs, Analysis, Run};
+use serving_compare::bundle::PackedFile;
+use serving_compare::charts::{ChartView, Figure};
+use serving_compare::warning::Warning;
+use serving_compare::{report, summary, text};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,9 +105,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     eprintln!(
         "wrote {} ({}, {}, {}) in {:.2} s",
         args.out.join("README.md").display(),
-        format::count(analysis.runs.len(), "run"),
-        format::count(analysis.total_requests(), "request"),
-        format::count(analysis.warnings.len(), "warning"),
+        text::count(analysis.runs.len(), "run"),
+        text::count(analysis.total_requests(), "request"),
+        text::count(analysis.warnings.len(), "warning"),
         started.elapsed().as_secs_f64()
     );
     if args.strict && !analysis.warnings.is_empty() {

@@ -2,7 +2,7 @@
 //! (unless forced), never deletes what it did not write, and stages every file so that an interrupted
 //! run leaves no half-written file under a final name.
 
-use lmbench_compare::discovery::OUTPUT_MARKER;
+use serving_compare::discovery::OUTPUT_MARKER;
 use std::collections::HashSet;
 use std::fs;
 use std::io;

@@ -1,9 +1,9 @@
 //! Rendering the report's figures to PNG and SVG with the core's drawing code.
 
-use lmbench_compare::analysis::Analysis;
-use lmbench_compare::charts::{ChartView, Figure};
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
+use serving_compare::analysis::Analysis;
+use serving_compare::charts::{ChartView, Figure};
 use std::path::Path;
 use std::sync::Once;
 

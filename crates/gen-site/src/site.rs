@@ -2,8 +2,8 @@
 //! build.rs), its stylesheet and file reader, and the result files in data.js. It opens from disk and
 //! from any static host under any path: relative links only, classic scripts only, no request outside.
 
-use lmbench_compare::bundle::{write_data_script, PackedFile};
-use lmbench_compare::warning::Warning;
+use serving_compare::bundle::{write_data_script, PackedFile};
+use serving_compare::warning::Warning;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;

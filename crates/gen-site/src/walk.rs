@@ -1,8 +1,8 @@
 //! Finding the result files under the results folder: walks folders (passing over hidden ones and this
 //! tool's own output), and sorts what it sees with the core's naming rules.
 
-use lmbench_compare::discovery::{classify, skip_folder, FileKind, RunKey, OUTPUT_MARKER};
-use lmbench_compare::warning::Warning;
+use serving_compare::discovery::{classify, skip_folder, FileKind, RunKey, OUTPUT_MARKER};
+use serving_compare::warning::Warning;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};

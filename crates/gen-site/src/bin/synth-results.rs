@@ -1,7 +1,7 @@
 //! synth-results: writes a seeded synthetic results folder (the shipped example, or benchmark inputs).
 
 use clap::Parser;
-use lmbench_compare::synth::{results_folder, EXAMPLE_PROFILES, EXAMPLE_QPS, LONG_INPUT};
+use serving_compare::synth::{results_folder, EXAMPLE_PROFILES, EXAMPLE_QPS, LONG_INPUT};
 use std::fs;
 use std::path::PathBuf;
 use std::process::ExitCode;
