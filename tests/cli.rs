@@ -40,7 +40,7 @@ fn bad_input_is_reported_and_the_rest_is_analysed() {
     for line in [
         "warning: good/LMBench_s_qps2.csv:5: row skipped: `ttft` is not a number: `oops`",
         "warning: good/LMBench_s_qps2.csv:6: row skipped: expected 6 fields as in the header, found 2",
-        "warning: good/notes.csv: not read: name does not start with LMBench_",
+        "warning: good/notes.csv: not a result file of a known benchmark tool (a CSV with columns `a`, `b`)",
         "warning: bad/LMBench_s_1.csv: the file is empty",
         "warning: bad/LMBench_s_2.csv: no data rows, only a header",
         "warning: bad/LMBench_s_3.csv:1: missing required columns `generation_tokens`, `generation_time`, `launch_time`, `finish_time`",

@@ -23,7 +23,7 @@ fn summary_matches_numpy_and_plots_are_drawn() {
     let summary = read_json(&out.join("summary.json"));
     let expected = read_json(&repo().join("tests/fixtures/exp-3-h100.expected.json"));
 
-    assert_eq!(summary["schema_version"], 1);
+    assert_eq!(summary["schema_version"], 2);
     let ids: Vec<&str> = summary["deployments"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
@@ -49,6 +49,9 @@ fn summary_matches_numpy_and_plots_are_drawn() {
             .unwrap_or_else(|| panic!("no run for {want:?}"));
         let name = format!("{} {} {}", want["deployment"], want["scenario"], want["qps"]);
         assert_eq!(run["requests"], want["requests"], "{name}");
+        assert_eq!((run["format"].as_str(), run["per_request"].as_bool()), (Some("lmbench-csv"), Some(true)), "{name}");
+        assert_eq!(run["load"], serde_json::json!({"kind": "qps", "value": want["qps"]}), "{name}");
+        assert_eq!(run["failed_requests"], 0, "{name}");
         assert_eq!(run["skipped_rows"], 0, "{name}");
         close(&run["duration_s"], &want["duration_s"], &format!("{name} duration"));
         for (key, value) in want["throughput"].as_object().unwrap() {

@@ -66,3 +66,15 @@ window.genSiteReadFiles = function (source) {
     return fromFiles();
   })();
 };
+
+// Inflates a file embedded in data.js (base64 of a raw deflate stream of at most `size` bytes) with the
+// browser's own DecompressionStream, off the page's thread; resolves to a Uint8Array.
+window.genSiteInflate = async function (base64, size) {
+  var text = atob(base64);
+  var deflated = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) deflated[i] = text.charCodeAt(i);
+  var stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  var bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  if (bytes.length > size) throw new Error("larger than the " + size + " bytes recorded");
+  return bytes;
+};

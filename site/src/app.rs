@@ -3,18 +3,18 @@
 
 use crate::browser;
 use crate::chart::{Area, Chart, Resize};
-use crate::loader::{with_common_root_stripped, Loaded, Loader, Progress, Source};
-use crate::markdown;
-use crate::state::{MetricChoice, Resolved, ViewState};
+use crate::loader::{with_common_root_stripped, Loaded, Loader, Progress, Settings, Source};
+use crate::state::{level_key, sweep_key, MetricChoice, Resolved, ViewState};
 use crate::table::{comparison_tables, verdict_class};
 use leptos::prelude::*;
 use serving_compare::analysis::Analysis;
 use serving_compare::charts::{
-    bar_panel, box_panel, cdf_panel, cdf_points, change_panel, css_colour, qps_line_panel, timeline_panel,
+    bar_panel, box_panel, cdf_panel, cdf_points, change_panel, css_colour, load_line_panel, timeline_panel,
     timeline_points, ChartView, Hit, Scale,
 };
 use serving_compare::compare::{Quantity, Rate};
-use serving_compare::metric::Request;
+use serving_compare::metric::Metric;
+use serving_compare::model::{LoadKind, RequestLog};
 use serving_compare::report::{self, TABLE_QUANTITIES};
 use serving_compare::stats::Stat;
 use serving_compare::text;
@@ -43,22 +43,39 @@ fn start_loading(
     title: String,
     sources: Vec<Source>,
     warnings: Vec<Warning>,
+    settings: Settings,
 ) {
     generation.update_value(|g| *g += 1);
     let mine = generation.get_value();
     status.set(Status::Loading { fraction: 0.0, message: "reading results".to_string() });
     leptos::task::spawn_local(async move {
         browser::yield_to_browser().await;
-        let mut loader = Loader::new(&title, sources, warnings);
+        let mut loader = Loader::new(&title, sources, warnings, settings);
         let mut slice_start = browser::now();
-        while let Progress::Working(fraction, message) = loader.step(STEP_BYTES) {
-            if browser::now() - slice_start > SLICE_MS {
-                status.set(Status::Loading { fraction, message });
-                browser::yield_to_browser().await;
-                if generation.get_value() != mine {
-                    return;
+        loop {
+            match loader.step(STEP_BYTES) {
+                Progress::Working(fraction, message) => {
+                    if browser::now() - slice_start > SLICE_MS {
+                        status.set(Status::Loading { fraction, message });
+                        browser::yield_to_browser().await;
+                        if generation.get_value() != mine {
+                            return;
+                        }
+                        slice_start = browser::now();
+                    }
                 }
-                slice_start = browser::now();
+                Progress::Inflate { path, deflate, size } => {
+                    // The browser inflates off the page's thread; the loader waits for it.
+                    let bytes = browser::inflate(&deflate, size)
+                        .await
+                        .map_err(|e| format!("the embedded data is damaged ({e})"));
+                    if generation.get_value() != mine {
+                        return;
+                    }
+                    loader.inflated(&path, bytes);
+                    slice_start = browser::now();
+                }
+                Progress::Done => break,
             }
         }
         if generation.get_value() == mine {
@@ -81,12 +98,12 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| browser::set_hash(&state.with(ViewState::to_hash)));
     Effect::new(move |_| {
         if let Status::Ready(loaded) = status.get() {
-            browser::set_title(&format!("LMBench comparison: {}", loaded.title));
+            browser::set_title(&format!("Benchmark comparison: {}", loaded.title));
         }
     });
     if let Some(embedded) = browser::embedded() {
         if !embedded.sources.is_empty() || !embedded.warnings.is_empty() {
-            start_loading(status, generation, embedded.title, embedded.sources, embedded.warnings);
+            start_loading(status, generation, embedded.title, embedded.sources, embedded.warnings, embedded.settings);
         }
     }
     let open = move |source: wasm_bindgen::JsValue| {
@@ -99,7 +116,7 @@ pub fn App() -> impl IntoView {
             match files {
                 Ok(files) if !files.is_empty() => {
                     let (title, sources) = with_common_root_stripped(files);
-                    start_loading(status, generation, title, sources, Vec::new());
+                    start_loading(status, generation, title, sources, Vec::new(), Settings::default());
                 }
                 Ok(_) => status.set(Status::Failed { message: "no files were chosen".into(), warnings: Vec::new() }),
                 Err(message) => status.set(Status::Failed { message, warnings: Vec::new() }),
@@ -126,7 +143,7 @@ pub fn App() -> impl IntoView {
         >
             <header>
                 <h1>
-                    "LMBench comparison"
+                    "Benchmark comparison"
                     {move || match status.get() {
                         Status::Ready(loaded) => format!(": {}", loaded.title),
                         _ => String::new(),
@@ -169,9 +186,9 @@ fn EmptyState() -> impl IntoView {
         <section class="empty">
             <h2>"Drop a results folder here"</h2>
             <p>
-                "Drop a folder of LMBench results (one folder per deployment, files named "
-                <code>"LMBench_<scenario>_<qps>.csv"</code>
-                "), or LMBench CSV files, anywhere on this page, or use the buttons above. "
+                "Drop a folder of benchmark results (one folder per deployment) or result files anywhere on this "
+                "page, or use the buttons above: LMBench CSVs, vLLM bench and SGLang bench_serving JSON, GuideLLM "
+                "JSON or YAML, inference-perf report folders, AIPerf exports and llm-d benchmark reports. "
                 "They are read in your browser; nothing is uploaded."
             </p>
         </section>
@@ -202,8 +219,14 @@ fn OpenFiles(open: impl Fn(wasm_bindgen::JsValue) + Copy + 'static) -> impl Into
                 <input type="file" data-testid="open-folder" node_ref=folder on:change=picked />
             </label>
             <label class="button">
-                "Open CSV files"
-                <input type="file" multiple accept=".csv,text/csv" data-testid="open-files" on:change=picked />
+                "Open result files"
+                <input
+                    type="file"
+                    multiple
+                    accept=".csv,.json,.jsonl,.yaml,.yml,text/csv,application/json"
+                    data-testid="open-files"
+                    on:change=picked
+                />
             </label>
         </div>
     }
@@ -235,7 +258,7 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     let chart_view = move || {
         let v = view.get();
         ChartView {
-            scenarios: vec![v.scenario.clone()],
+            sweeps: vec![v.sweep.clone()],
             deployments: v.shown.clone(),
             baseline: v.baseline.clone(),
             scale: v.scale,
@@ -245,48 +268,63 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     let draw_boxes = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = view.get();
         match v.metric.per_request() {
-            Some(metric) => box_panel(area, &analysis.get(), &v.scenario, metric, &chart_view()),
+            Some(metric) => box_panel(area, &analysis.get(), &v.sweep, metric, &chart_view()),
             None => message(area, "Throughput has no per-request distribution: choose a latency metric."),
         }
     };
     let draw_lines = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = view.get();
         let band = (v.stat == Stat::P50 && v.metric != MetricChoice::Throughput).then_some(Stat::P90);
-        qps_line_panel(area, &analysis.get(), &v.scenario, v.metric.quantity(v.stat), band, &chart_view())
+        load_line_panel(area, &analysis.get(), &v.sweep, v.metric.quantity(v.stat), band, &chart_view())
     };
     let draw_throughput = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = view.get();
-        bar_panel(area, &analysis.get(), &v.scenario, Quantity::Throughput(Rate::OutputTokens), &chart_view())
+        bar_panel(area, &analysis.get(), &v.sweep, Quantity::Throughput(Rate::OutputTokens), &chart_view())
     };
     let draw_change = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = view.get();
-        change_panel(area, &analysis.get(), &v.scenario, Rate::OutputTokens, &chart_view())
+        change_panel(area, &analysis.get(), &v.sweep, Rate::OutputTokens, &chart_view())
     };
     let draw_cdf = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = view.get();
         let Some(metric) = v.metric.per_request() else {
             return message(area, "Throughput has no per-request distribution: choose a latency metric.");
         };
-        let series = per_deployment(&loaded_cdf, &v, |requests| {
-            let mut values: Vec<f64> = requests.iter().filter_map(|r| metric.of(r)).collect();
+        let series = per_deployment(&loaded_cdf, &v, |logs| {
+            let mut values: Vec<f64> = if metric == Metric::Itl {
+                logs.iter().flat_map(|log| log.itl.iter().copied()).collect()
+            } else {
+                logs.iter().flat_map(|log| log.requests.iter().filter(|r| r.ok).filter_map(|r| metric.of(r))).collect()
+            };
             cdf_points(&mut values, MAX_POINTS)
         });
-        let caption = format!("CDF of {} at {} QPS · {}", metric.label(), text::qps(v.qps), v.scenario);
-        cdf_panel(area, &analysis.get(), &caption, metric, &series, v.scale)
+        let caption = format!("CDF of {} at {} · {}", metric.label(), v.load, v.sweep);
+        let why = no_requests_why(&loaded_cdf, &v, "no data");
+        cdf_panel(area, &analysis.get(), &caption, metric, &series, v.scale, why)
     };
     let draw_timeline = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = view.get();
-        let Some(metric) = v.metric.per_request() else {
-            return message(area, "Throughput has no per-request values: choose a latency metric.");
+        let Some(metric) = v.metric.per_request().filter(|m| *m != Metric::Itl) else {
+            return message(
+                area,
+                "The timeline shows per-request values: choose TTFT, TPOT, E2E latency or decode rate.",
+            );
         };
-        let series = per_deployment(&loaded_timeline, &v, |requests| timeline_points(requests, metric, MAX_POINTS));
-        let caption =
-            format!("{} per request over the run at {} QPS · {}", metric.label(), text::qps(v.qps), v.scenario);
-        timeline_panel(area, &analysis.get(), &caption, metric, &series, v.scale)
+        let series = per_deployment(&loaded_timeline, &v, |logs| {
+            let each = MAX_POINTS / logs.len().max(1);
+            logs.iter().flat_map(|log| timeline_points(&log.requests, metric, each)).collect()
+        });
+        let caption = format!("{} per request over the run at {} · {}", metric.label(), v.load, v.sweep);
+        let why = no_requests_why(&loaded_timeline, &v, "these files record no start time per request");
+        timeline_panel(area, &analysis.get(), &caption, metric, &series, v.scale, why)
     };
-    let report_html = {
+    let download_report = {
         let title = loaded.title.clone();
-        move || markdown::to_html(&report::markdown(&analysis.get(), &title, &[]))
+        move |ev: web_sys::MouseEvent| {
+            ev.prevent_default();
+            let markdown = report::markdown(&analysis.get(), &title, &[]);
+            let _ = browser::save("README.md", markdown.as_bytes(), "text/markdown");
+        }
     };
     view! {
         <Overview loaded=loaded.clone() />
@@ -300,29 +338,41 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
             <Chart name="timeline" draw=draw_timeline />
         </section>
         <ComparisonTables analysis=analysis view=view />
-        <details class="report">
-            <summary>"The report (README.md)"</summary>
-            <div class="markdown" inner_html=report_html></div>
-        </details>
+        <p class="report">
+            <a href="#" data-testid="download-report" on:click=download_report>
+                "Download this comparison as a Markdown report (README.md)"
+            </a>
+        </p>
     }
 }
 
-/// Points for each shown deployment's run at the chosen QPS, from its requests; runs without points are left out.
+/// Points for each shown deployment's run at the chosen load, from its request logs; runs without points
+/// are left out.
 fn per_deployment(
     loaded: &Loaded,
     v: &Resolved,
-    points: impl Fn(&[Request]) -> Vec<(f64, f64)>,
+    points: impl Fn(&[&RequestLog]) -> Vec<(f64, f64)>,
 ) -> Vec<(usize, Vec<(f64, f64)>)> {
     v.shown
         .iter()
         .map(|&d| {
             let id = &loaded.analysis.deployments[d].id;
-            let requests: Vec<Request> =
-                loaded.requests(id, &v.scenario, v.qps).flat_map(|f| f.parsed.requests.iter().copied()).collect();
-            (d, points(&requests))
+            let logs: Vec<&RequestLog> = loaded.logs(id, &v.sweep.scenario, v.load).collect();
+            (d, points(&logs))
         })
         .filter(|(_, p)| !p.is_empty())
         .collect()
+}
+
+/// Why a per-request chart of the chosen load is empty: its runs have only aggregates, or `otherwise`.
+fn no_requests_why(loaded: &Loaded, v: &Resolved, otherwise: &'static str) -> &'static str {
+    let a = &loaded.analysis;
+    let runs: Vec<_> = v.shown.iter().filter_map(|&d| a.run(&a.deployments[d].id, &v.sweep.scenario, v.load)).collect();
+    if !runs.is_empty() && runs.iter().all(|r| !r.per_request) {
+        "these runs have only the aggregates their files state: no per-request data to draw"
+    } else {
+        otherwise
+    }
 }
 
 /// A message in place of a chart.
@@ -340,13 +390,25 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let scenarios = a
-                .scenarios()
+            let sweeps = a
+                .sweeps()
                 .into_iter()
-                .filter_map(|s| {
-                    let runs: Vec<String> =
-                        a.runs_of(&d.id, s).map(|r| format!("{} ({})", text::qps(r.qps), r.requests)).collect();
-                    (!runs.is_empty()).then(|| view! { <div><b>{s.to_string()}</b>": "{runs.join(", ")}</div> })
+                .filter_map(|sweep| {
+                    let runs: Vec<_> = a.runs_of(&d.id, &sweep).collect();
+                    let levels: Vec<String> =
+                        runs.iter().map(|r| format!("{} ({})", r.load.level(), r.requests)).collect();
+                    let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
+                    tools.dedup();
+                    let failed: usize = runs.iter().filter_map(|r| r.failed_requests).sum();
+                    let failed = (failed > 0).then(|| format!("; {failed} failed"));
+                    (!runs.is_empty()).then(|| {
+                        view! {
+                            <div>
+                                <b>{sweep.to_string()}</b>" ("{sweep.kind.axis()}"): "{levels.join(", ")}{failed}
+                                <span class="tool">{format!(" · {}", tools.join(", "))}</span>
+                            </div>
+                        }
+                    })
                 })
                 .collect_view();
             view! {
@@ -358,26 +420,30 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                         <br />
                         <code class="id">{d.id.clone()}</code>
                     </td>
-                    <td>{scenarios}</td>
+                    <td>{sweeps}</td>
                 </tr>
             }
         })
         .collect_view();
-    let files: Vec<String> = loaded.files.iter().map(|f| f.path.clone()).collect();
+    let files = loaded.files.clone();
     view! {
         <section class="overview">
             <p class="summary">
                 {format!(
-                    "{}, {}, {} in {}; {}.",
+                    "{}, {}, {}{} in {}; {}.",
                     text::count(a.deployments.len(), "deployment"),
                     text::count(a.scenarios().len(), "scenario"),
                     text::count(a.total_requests(), "request"),
+                    match a.total_failed() {
+                        0 => String::new(),
+                        failed => format!(" (and {failed} failed)"),
+                    },
                     text::count(a.runs.len(), "run"),
-                    text::count(a.total_skipped_rows(), "skipped row"),
+                    text::count(a.total_skipped_rows(), "skipped record"),
                 )}
             </p>
             <table class="deployments">
-                <thead><tr><th>"Deployment and folder"</th><th>"QPS levels (requests per run)"</th></tr></thead>
+                <thead><tr><th>"Deployment and folder"</th><th>"Load levels (successful requests per run)"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <Warnings warnings=a.warnings.clone() />
@@ -396,7 +462,10 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
                                             <li>
                                                 <a href="#" on:click=move |ev| {
                                                     ev.prevent_default();
-                                                    let _ = browser::download(&target);
+                                                    let target = target.clone();
+                                                    leptos::task::spawn_local(async move {
+                                                        let _ = browser::download(&target).await;
+                                                    });
                                                 }>{path}</a>
                                             </li>
                                         }
@@ -413,23 +482,24 @@ fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
 #[component]
 fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolved>) -> impl IntoView {
     let a = &analysis.analysis;
-    let scenarios: Vec<String> = a.scenarios().into_iter().map(String::from).collect();
+    let sweeps = a.sweeps();
     let deployments = a.deployments.clone();
     let levels_of = {
         let analysis = analysis.clone();
-        move |scenario: &str| analysis.analysis.qps_levels(scenario)
+        move |v: &Resolved| analysis.analysis.levels(&v.sweep)
     };
     let value = |ev: &web_sys::Event| event_target_value(ev);
     view! {
         <section class="controls" aria-label="What to show">
             <label>
                 "Scenario "
-                <select data-control="scenario" on:change=move |ev| state.update(|s| s.scenario = Some(value(&ev)))>
-                    {scenarios
+                <select data-control="scenario" on:change=move |ev| state.update(|s| s.choose_sweep(&value(&ev)))>
+                    {sweeps
                         .into_iter()
-                        .map(|s| {
-                            let (current, label) = (s.clone(), s.clone());
-                            view! { <option value=s selected=move || view.with(|v| v.scenario == current)>{label}</option> }
+                        .map(|sweep| {
+                            let label = sweep.to_string();
+                            let key = sweep_key(&sweep);
+                            view! { <option value=key selected=move || view.with(|v| v.sweep == sweep)>{label}</option> }
                         })
                         .collect_view()}
                 </select>
@@ -471,13 +541,16 @@ fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolv
                 </select>
             </label>
             <label>
-                "QPS "
-                <select data-control="qps" on:change=move |ev| state.update(|s| s.qps = value(&ev).parse().ok())>
+                {move || view.with(|v| if v.sweep.kind == LoadKind::Qps { "QPS " } else { "Concurrency " })}
+                <select data-control="level" on:change=move |ev| state.update(|s| s.choose_level(&value(&ev)))>
                     {move || {
                         let v = view.get();
-                        levels_of(&v.scenario)
+                        levels_of(&v)
                             .into_iter()
-                            .map(|q| view! { <option value=q.to_string() selected=v.qps == q>{text::qps(q)}</option> })
+                            .map(|load| {
+                                let selected = load.order(v.load).is_eq();
+                                view! { <option value=level_key(load) selected=selected>{load.level()}</option> }
+                            })
                             .collect_view()
                     }}
                 </select>
@@ -553,16 +626,17 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
                                     {row.label.clone()}
                                     {row.is_baseline.then_some(" (baseline)")}
                                 </th>
-                                <td data-quantity="requests" data-value=row.requests.to_string()>{row.requests}</td>
+                                <td data-quantity="requests" data-value=row.requests.to_string()>{row.requests_text()}</td>
                                 {cells}
                             </tr>
                         }
                     })
                     .collect_view();
+                let kind = if t.load.kind == LoadKind::Qps { "qps" } else { "concurrency" };
                 view! {
-                    <h3>{format!("{} at {} QPS", v.scenario, text::qps(t.qps))}</h3>
+                    <h3>{format!("{} at {}", v.sweep.scenario, t.load)}</h3>
                     <div class="scroll">
-                        <table class="comparison" data-scenario=v.scenario.clone() data-qps=t.qps.to_string()>
+                        <table class="comparison" data-scenario=v.sweep.scenario.clone() data-kind=kind data-level=level_key(t.load)>
                             <thead><tr><th>"Deployment"</th><th>"Requests"</th>{header}</tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
@@ -575,7 +649,7 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
         <section class="tables">
             <h2>"Comparison with the baseline"</h2>
             <p class="legend">
-                "Each change is against the baseline at the same QPS: "
+                "Each change is against the baseline at the same load: "
                 <span class="better">"better"</span>", "<span class="worse">"worse"</span>
                 " (latency is better lower, throughput higher)."
             </p>

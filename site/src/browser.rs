@@ -1,20 +1,24 @@
 //! The outside world of the page: the embedded data, the URL hash, timers, file reading and downloads.
 
-use crate::loader::Source;
-use serving_compare::bundle::{unpack, DATA_GLOBAL};
+use crate::loader::{Settings, Source};
+use serving_compare::bundle::DATA_GLOBAL;
 use serving_compare::warning::Warning;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// The global function (assets/files.js) that reads dropped or picked files.
 const READ_FILES: &str = "genSiteReadFiles";
+/// The global function (assets/files.js) that inflates an embedded file.
+const INFLATE: &str = "genSiteInflate";
 
 /// Results embedded in the page by gen-site (data.js).
 pub struct Embedded {
     pub title: String,
     pub sources: Vec<Source>,
-    /// Problems gen-site found while walking the results folder.
+    /// Problems gen-site found with files it did not embed.
     pub warnings: Vec<Warning>,
+    /// How gen-site analysed them.
+    pub settings: Settings,
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -51,7 +55,13 @@ pub fn embedded() -> Option<Embedded> {
             message: string(&w, "message"),
         })
         .collect();
-    Some(Embedded { title: string(&data, "title"), sources, warnings })
+    let options = get(&data, "options");
+    let settings = Settings::new(
+        &string(&options, "deployment_by"),
+        get(&options, "scenario").as_string(),
+        get(&options, "baseline").as_string(),
+    );
+    Some(Embedded { title: string(&data, "title"), sources, warnings, settings })
 }
 
 pub fn hash() -> String {
@@ -120,22 +130,41 @@ pub async fn files_read(reading: js_sys::Promise) -> Result<Vec<(String, Vec<u8>
         .collect())
 }
 
+/// The bytes of an embedded file: base64 of a raw deflate stream of at most `size` bytes, inflated by the
+/// browser's own DecompressionStream.
+pub async fn inflate(deflate_base64: &str, size: usize) -> Result<Vec<u8>, String> {
+    let function = get(&window().ok_or("no window")?.into(), INFLATE);
+    let function: js_sys::Function = function.dyn_into().map_err(|_| format!("{INFLATE} is missing from the page"))?;
+    let promise: js_sys::Promise = function
+        .call2(&JsValue::NULL, &JsValue::from_str(deflate_base64), &JsValue::from_f64(size as f64))
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|e| format!("{e:?}"))?;
+    let bytes = JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&bytes).to_vec())
+}
+
 /// Offers an embedded result file for download under its own name.
-pub fn download(path: &str) -> Result<(), String> {
+pub async fn download(path: &str) -> Result<(), String> {
     let data = get(&window().ok_or("no window")?.into(), DATA_GLOBAL);
     let file =
         js_sys::Array::from(&get(&data, "files")).iter().find(|f| string(f, "path") == path).ok_or("no such file")?;
-    let bytes = unpack(path, &string(&file, "deflate"), get(&file, "size").as_f64().unwrap_or(0.0) as usize)?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let bytes = inflate(&string(&file, "deflate"), get(&file, "size").as_f64().unwrap_or(0.0) as usize).await?;
+    save(path.rsplit('/').next().unwrap_or(path), &bytes, "application/octet-stream")
+}
+
+/// Offers `bytes` for download as a file named `name`.
+pub fn save(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let document = window().and_then(|w| w.document()).ok_or("no document")?;
     let anchor: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(|e| format!("{e:?}"))?.dyn_into().map_err(|_| "not an anchor")?;
     anchor.set_href(&url);
-    anchor.set_download(path.rsplit('/').next().unwrap_or(path));
+    anchor.set_download(name);
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())

@@ -1,12 +1,11 @@
 //! gen-site's viewer: a Leptos app that parses LMBench results in the browser with the same core crate
 //! as the CLI, and draws the comparison charts on canvases. Its pure parts (URL state, loading, table
-//! model, Markdown) are tested natively.
+//! model) are tested natively.
 
 mod app;
 mod browser;
 mod chart;
 pub mod loader;
-pub mod markdown;
 pub mod state;
 pub mod table;
 

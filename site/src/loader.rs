@@ -1,14 +1,16 @@
-//! Loading results in the browser a slice at a time: each step decodes, parses or summarises a bounded
-//! amount, so the page can repaint (and show progress) between steps. Pure: tested natively.
+//! Loading results in the browser a slice at a time: each step decodes or reads a bounded amount, or
+//! summarises one run, so the page can repaint (and show progress) between steps. The same readers,
+//! assembly and grouping as the CLI. Pure: tested natively.
 
-use serving_compare::analysis::{group_run_indices, Analysis, ResultFile, Run};
-use serving_compare::bundle::unpack;
-use serving_compare::discovery::{classify, in_passed_over_folder, output_folders, FileKind, RunKey};
-use serving_compare::parse::{decode, pieces, CsvParser};
+use serving_compare::analysis::{group_runs, Analysis, Group, Grouping, Run};
+use serving_compare::discovery::{in_passed_over_folder, output_folders, DeploymentBy};
+use serving_compare::formats::{assemble, is_candidate, Found, Reading};
+use serving_compare::model::{Body, Load, RequestLog};
 use serving_compare::warning::Warning;
 use std::collections::VecDeque;
 
-/// A result file to load: embedded in the page, or opened by the user.
+/// A result file to load: embedded in the page (deflated and base64-encoded, inflated by the browser
+/// when the loader asks for it), or opened by the user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Packed { path: String, size: usize, deflate: String },
@@ -26,14 +28,6 @@ impl Source {
         match self {
             Source::Packed { size, .. } => *size,
             Source::Raw { bytes, .. } => bytes.len(),
-        }
-    }
-
-    /// The file's bytes.
-    pub fn into_bytes(self) -> Result<Vec<u8>, String> {
-        match self {
-            Source::Packed { path, size, deflate } => unpack(&path, &deflate, size),
-            Source::Raw { bytes, .. } => Ok(bytes),
         }
     }
 }
@@ -59,6 +53,21 @@ pub fn with_common_root_stripped(files: Vec<(String, Vec<u8>)>) -> (String, Vec<
     (title, sources)
 }
 
+/// How the CLI analysed embedded results, so that the page shows the same.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    pub grouping: Grouping,
+    pub baseline: Option<String>,
+}
+
+impl Settings {
+    /// From data.js's `options` (`deployment_by` key, `scenario`, `baseline`).
+    pub fn new(deployment_by: &str, scenario: Option<String>, baseline: Option<String>) -> Settings {
+        let deployment_by = DeploymentBy::ALL.into_iter().find(|by| by.key() == deployment_by).unwrap_or_default();
+        Settings { grouping: Grouping { deployment_by, scenario }, baseline }
+    }
+}
+
 /// Everything the viewer shows, once loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
@@ -66,21 +75,30 @@ pub struct Loaded {
     /// Whether the files came with the page (and so can be offered for download), not opened by the user.
     pub embedded: bool,
     pub analysis: Analysis,
-    /// The parsed files, for per-request views (CDF, timeline).
-    pub files: Vec<ResultFile>,
+    /// The runs as read, for per-request views (CDF, timeline); ordered as the analysis' runs.
+    pub groups: Vec<Group>,
+    /// The files read, by path.
+    pub files: Vec<String>,
 }
 
 impl Loaded {
-    /// The parsed requests of one run.
-    pub fn requests<'a>(
+    /// The request logs of one run (one per repetition); none for aggregate-only runs.
+    pub fn logs<'a>(
         &'a self,
         deployment: &'a str,
         scenario: &'a str,
-        qps: f64,
-    ) -> impl Iterator<Item = &'a ResultFile> {
-        self.files
+        load: Load,
+    ) -> impl Iterator<Item = &'a RequestLog> + 'a {
+        self.groups
             .iter()
-            .filter(move |f| f.key.deployment == deployment && f.key.scenario == scenario && f.key.qps == qps)
+            .filter(move |g| {
+                g.key.deployment == deployment && g.key.scenario == scenario && g.key.load.order(load).is_eq()
+            })
+            .flat_map(|g| g.parts.iter())
+            .filter_map(|p| match &p.run.body {
+                Body::Requests(log) => Some(log),
+                Body::Aggregates(_) => None,
+            })
     }
 }
 
@@ -89,106 +107,148 @@ impl Loaded {
 pub enum Progress {
     /// Fraction done (0..1) and what is being done.
     Working(f64, String),
+    /// The loader needs an embedded file's bytes: inflate `deflate` (base64 of a raw deflate stream of at
+    /// most `size` bytes) and hand the outcome to [`Loader::inflated`].
+    Inflate {
+        path: String,
+        deflate: String,
+        size: usize,
+    },
     Done,
 }
 
-struct Parsing {
+struct Current {
     path: String,
-    key: RunKey,
-    text: String,
-    offset: usize,
-    parser: CsvParser,
+    size: usize,
+    reading: Reading,
 }
 
 /// Loads sources step by step; see [`Loader::step`].
 pub struct Loader {
     title: String,
     embedded: bool,
+    settings: Settings,
     queue: VecDeque<Source>,
     total_bytes: usize,
     done_bytes: usize,
-    current: Option<Parsing>,
-    files: Vec<ResultFile>,
+    current: Option<Current>,
+    /// The size of the embedded file being inflated, between [`Progress::Inflate`] and [`Loader::inflated`].
+    inflating: Option<usize>,
+    reads: Vec<(String, Found)>,
+    files: Vec<String>,
     warnings: Vec<Warning>,
-    groups: Option<Vec<(RunKey, Vec<usize>)>>,
+    groups: Option<Vec<Group>>,
+    summarised: usize,
     runs: Vec<Run>,
     result: Option<Result<Loaded, String>>,
 }
 
 impl Loader {
-    /// `warnings` are problems found before loading (by the CLI's walk, for embedded data).
-    pub fn new(title: &str, sources: Vec<Source>, mut warnings: Vec<Warning>) -> Loader {
+    /// `warnings` are problems found before loading (by the CLI, for files not embedded).
+    pub fn new(title: &str, sources: Vec<Source>, warnings: Vec<Warning>, settings: Settings) -> Loader {
         let outputs: Vec<String> =
             output_folders(sources.iter().map(Source::path)).into_iter().map(String::from).collect();
         let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
         let embedded = sources.iter().any(|s| matches!(s, Source::Packed { .. }));
-        let mut queue = VecDeque::new();
-        for source in sources {
-            let path = source.path();
-            if in_passed_over_folder(path, &outputs) {
-                continue;
-            }
-            match classify(path) {
-                FileKind::Result(_) => queue.push_back(source),
-                FileKind::MisnamedCsv(reason) => warnings.push(Warning::file(path, format!("not read: {reason}"))),
-                FileKind::Other => {}
-            }
-        }
+        let mut queue: Vec<Source> = sources
+            .into_iter()
+            .filter(|s| !in_passed_over_folder(s.path(), &outputs) && is_candidate(s.path()))
+            .collect();
+        serving_compare::sorting::sort_by(&mut queue, |a, b| a.path().cmp(b.path()));
         let total_bytes = queue.iter().map(Source::size).sum();
         Loader {
             title: title.to_string(),
             embedded,
-            queue,
+            settings,
+            queue: queue.into(),
             total_bytes,
             done_bytes: 0,
             current: None,
+            inflating: None,
+            reads: Vec::new(),
             files: Vec::new(),
             warnings,
             groups: None,
+            summarised: 0,
             runs: Vec::new(),
             result: None,
         }
     }
 
-    /// Does about `budget` bytes of parsing (or one run's statistics) and says where it is.
+    /// Does about `budget` bytes of reading (or one run's statistics) and says where it is.
     pub fn step(&mut self, budget: usize) -> Progress {
         if self.result.is_some() {
             return Progress::Done;
         }
-        if let Some(mut parsing) = self.current.take() {
-            let piece = pieces(&parsing.text[parsing.offset..], budget).next().unwrap_or("");
-            parsing.parser.feed(piece);
-            parsing.offset += piece.len();
-            self.done_bytes += piece.len();
-            if parsing.offset < parsing.text.len() {
-                self.current = Some(parsing);
-            } else {
-                let Parsing { path, key, parser, .. } = parsing;
-                self.finish_file(path, key, parser);
+        if let Some(mut current) = self.current.take() {
+            match current.reading.step(budget) {
+                Some(read) => {
+                    self.done_bytes += current.size;
+                    self.warnings.extend(read.warnings);
+                    self.files.push(current.path.clone());
+                    self.reads.push((current.path, read.found));
+                }
+                None => self.current = Some(current),
             }
-            return self.parsing_progress();
+            return self.reading_progress();
         }
         if let Some(source) = self.queue.pop_front() {
-            self.start_file(source);
-            return self.parsing_progress();
+            return match source {
+                Source::Raw { path, bytes } => {
+                    self.inflated(&path, Ok(bytes));
+                    self.reading_progress()
+                }
+                Source::Packed { path, size, deflate } => {
+                    self.inflating = Some(size);
+                    Progress::Inflate { path, deflate, size }
+                }
+            };
         }
-        let groups = self.groups.get_or_insert_with(|| group_run_indices(&self.files));
-        if let Some((key, indices)) = groups.pop() {
-            let members: Vec<&ResultFile> = indices.iter().map(|&i| &self.files[i]).collect();
-            self.runs.extend(Run::summarise(&key, &members));
+        if self.groups.is_none() {
+            let sourced = assemble(std::mem::take(&mut self.reads), &mut self.warnings);
+            self.groups = Some(group_runs(sourced, &self.settings.grouping, &mut self.warnings));
             return Progress::Working(1.0, "computing statistics".to_string());
         }
-        self.warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        let groups = self.groups.as_ref().expect("set above");
+        if let Some(group) = groups.get(self.summarised) {
+            self.runs.push(Run::summarise(group));
+            self.summarised += 1;
+            return Progress::Working(1.0, "computing statistics".to_string());
+        }
+        serving_compare::warning::sort(&mut self.warnings);
         let runs = std::mem::take(&mut self.runs);
-        // Kept on failure too: they say why nothing could be analysed.
-        let analysis = Analysis::new(runs, self.warnings.clone(), &self.title, None);
+        let warnings = self.warnings.clone();
+        // The warnings are kept on failure too: they say why nothing could be analysed.
+        let analysis =
+            match Analysis::new(runs.clone(), warnings.clone(), &self.title, self.settings.baseline.as_deref()) {
+                // A baseline the CLI chose that these files don't have: the default one.
+                Err(_) if self.settings.baseline.is_some() => Analysis::new(runs, warnings, &self.title, None),
+                analysis => analysis,
+            };
+        let groups = self.groups.take().unwrap_or_default();
         self.result = Some(analysis.map(|analysis| Loaded {
             title: self.title.clone(),
             embedded: self.embedded,
             analysis,
+            groups,
             files: std::mem::take(&mut self.files),
         }));
         Progress::Done
+    }
+
+    /// The bytes of the file the loader asked for (or why they could not be had); reading starts with
+    /// the next step.
+    pub fn inflated(&mut self, path: &str, bytes: Result<Vec<u8>, String>) {
+        let size = self.inflating.take().unwrap_or_else(|| bytes.as_ref().map_or(0, Vec::len));
+        match bytes {
+            Ok(bytes) => {
+                self.current = Some(Current { reading: Reading::new(path, bytes), path: path.to_string(), size })
+            }
+            Err(message) => {
+                self.done_bytes += size;
+                self.warnings.push(Warning::file(path, message));
+            }
+        }
     }
 
     /// The outcome once [`Loader::step`] said `Done`: the loaded data, or why nothing could be analysed
@@ -202,67 +262,34 @@ impl Loader {
         }
     }
 
-    fn start_file(&mut self, source: Source) {
-        let path = source.path().to_string();
-        let FileKind::Result(key) = classify(&path) else { return };
-        self.done_bytes += source.size();
-        let bytes = match source.into_bytes() {
-            Ok(bytes) => bytes,
-            Err(message) => return self.warnings.push(Warning::file(&path, message)),
-        };
-        // The rows start where the header ends; both checks are the core's, so messages match the CLI's.
-        let offset =
-            match decode(&path, &bytes).and_then(|text| CsvParser::new(&path, text).map(|(p, rows)| (p, rows.len()))) {
-                Ok((parser, rows_len)) => Ok((parser, bytes.len() - rows_len)),
-                Err(warning) => Err(warning),
-            };
-        match offset {
-            Ok((parser, offset)) => {
-                // `decode` accepted these bytes, so they are UTF-8.
-                let text = String::from_utf8(bytes).unwrap_or_default();
-                self.done_bytes -= text.len() - offset;
-                self.current = Some(Parsing { path, key, text, offset, parser });
-            }
-            Err(warning) => self.warnings.push(warning),
-        }
-    }
-
-    fn finish_file(&mut self, path: String, key: RunKey, parser: CsvParser) {
-        match parser.finish() {
-            Ok(mut parsed) => {
-                self.warnings.append(&mut parsed.warnings);
-                self.files.push(ResultFile { path, key, parsed });
-            }
-            Err(warning) => self.warnings.push(warning),
-        }
-    }
-
-    fn parsing_progress(&self) -> Progress {
-        let fraction = if self.total_bytes == 0 { 1.0 } else { self.done_bytes as f64 / self.total_bytes as f64 };
-        Progress::Working(
-            fraction.min(1.0),
-            format!("reading {} of {} files", self.files.len() + 1, self.files.len() + self.queue.len() + 1),
-        )
+    fn reading_progress(&self) -> Progress {
+        let within = self.current.as_ref().map_or(0.0, |c| c.reading.progress() * c.size as f64);
+        let fraction =
+            if self.total_bytes == 0 { 1.0 } else { (self.done_bytes as f64 + within) / self.total_bytes as f64 };
+        let files = self.files.len() + self.queue.len() + usize::from(self.current.is_some());
+        Progress::Working(fraction.min(1.0), format!("reading {} of {files} files", (self.files.len() + 1).min(files)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serving_compare::analysis::group_runs;
-    use serving_compare::bundle::PackedFile;
-    use serving_compare::parse::parse_csv;
     use std::path::Path;
 
-    /// The example's files, as (relative path, bytes).
-    fn example_files() -> Vec<(String, Vec<u8>)> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/compare-results");
+    /// The files of a folder of the repository, as (relative path, bytes).
+    fn files_of(folder: &str) -> Vec<(String, Vec<u8>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(folder);
         let mut files = Vec::new();
-        for deployment in ["llm-d/llm-d-llama-3b", "standalone/standalone-vllm-llama-3b"] {
-            for entry in std::fs::read_dir(root.join(deployment)).unwrap() {
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
-                let name = path.file_name().unwrap().to_str().unwrap().to_string();
-                files.push((format!("{deployment}/{name}"), std::fs::read(&path).unwrap()));
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let relative = path.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
+                    files.push((relative, std::fs::read(&path).unwrap()));
+                }
             }
         }
         files.sort();
@@ -272,54 +299,77 @@ mod tests {
     /// What the CLI computes from the same files, in one go.
     fn reference(files: &[(String, Vec<u8>)], title: &str) -> Analysis {
         let mut warnings = Vec::new();
-        let mut parsed = Vec::new();
-        for (path, bytes) in files {
-            let FileKind::Result(key) = classify(path) else { continue };
-            match parse_csv(path, bytes) {
-                Ok(mut p) => {
-                    warnings.append(&mut p.warnings);
-                    parsed.push(ResultFile { path: path.clone(), key, parsed: p });
-                }
-                Err(w) => warnings.push(w),
-            }
+        let mut reads = Vec::new();
+        for (path, bytes) in files.iter().filter(|(p, _)| is_candidate(p)) {
+            let read = serving_compare::formats::read(path, bytes.clone());
+            warnings.extend(read.warnings);
+            reads.push((path.clone(), read.found));
         }
-        warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        let runs = group_runs(&parsed).iter().filter_map(|(k, m)| Run::summarise(k, m)).collect();
+        let sourced = assemble(reads, &mut warnings);
+        let groups = group_runs(sourced, &Grouping::default(), &mut warnings);
+        serving_compare::warning::sort(&mut warnings);
+        let runs = groups.iter().map(Run::summarise).collect();
         Analysis::new(runs, warnings, title, None).unwrap()
     }
 
     fn load(sources: Vec<Source>, budget: usize) -> Result<Loaded, (String, Vec<Warning>)> {
-        let mut loader = Loader::new("t", sources, Vec::new());
+        let mut loader = Loader::new("t", sources, Vec::new(), Settings::default());
         let mut steps = 0;
         let mut last = 0.0;
-        while let Progress::Working(fraction, _) = loader.step(budget) {
-            assert!(fraction >= last - 1e-9 && fraction <= 1.0, "progress went from {last} to {fraction}");
-            last = fraction;
+        loop {
+            match loader.step(budget) {
+                Progress::Working(fraction, _) => {
+                    assert!(fraction >= last - 1e-9 && fraction <= 1.0, "progress went from {last} to {fraction}");
+                    last = fraction;
+                }
+                Progress::Inflate { path, deflate, size } => loader.inflated(&path, inflate(&deflate, size)),
+                Progress::Done => break,
+            }
             steps += 1;
             assert!(steps < 100_000, "the loader does not finish");
         }
         loader.finish()
     }
 
+    /// What the browser's DecompressionStream does for the page.
+    fn inflate(deflate_base64: &str, size: usize) -> Result<Vec<u8>, String> {
+        let deflate = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, deflate_base64)
+            .map_err(|e| format!("the embedded data is damaged ({e})"))?;
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&deflate, size)
+            .map_err(|e| format!("the embedded data is damaged ({e})"))
+    }
+
+    fn raw(files: &[(String, Vec<u8>)]) -> Vec<Source> {
+        files.iter().map(|(p, b)| Source::Raw { path: p.clone(), bytes: b.clone() }).collect()
+    }
+
     #[test]
-    fn piecewise_loading_equals_the_cli_computation() {
-        let files = example_files();
+    fn step_wise_loading_equals_the_cli_computation() {
+        let files = files_of("examples/compare-results");
         let want = reference(&files, "t");
-        let raw: Vec<Source> = files.iter().map(|(p, b)| Source::Raw { path: p.clone(), bytes: b.clone() }).collect();
         let packed: Vec<Source> = files
             .iter()
             .map(|(p, b)| {
-                let packed = PackedFile::pack(p, b);
-                let deflate = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &packed.deflate);
-                Source::Packed { path: packed.path, size: packed.size, deflate }
+                let deflate = miniz_oxide::deflate::compress_to_vec(b, 1);
+                let deflate = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &deflate);
+                Source::Packed { path: p.clone(), size: b.len(), deflate }
             })
             .collect();
-        for (sources, budget) in [(raw.clone(), 1 << 20), (raw, 1000), (packed, 4096)] {
+        for (sources, budget) in [(raw(&files), 1 << 20), (raw(&files), 1000), (packed, 4096)] {
             let loaded = load(sources, budget).unwrap();
             assert_eq!(loaded.analysis, want);
             assert_eq!(loaded.files.len(), 6);
-            assert_eq!(loaded.requests("llm-d/llm-d-llama-3b", "long_input", 0.5).count(), 1);
+            assert_eq!(loaded.logs("llm-d/llm-d-llama-3b", "long_input", Load::qps(0.5)).count(), 1);
         }
+    }
+
+    #[test]
+    fn every_format_loads_as_in_the_cli() {
+        let files = files_of("tests/data/formats");
+        let want = reference(&files, "t");
+        let loaded = load(raw(&files), 4096).unwrap();
+        assert_eq!(loaded.analysis, want);
+        assert!(loaded.analysis.runs.len() >= 15, "{}", loaded.analysis.runs.len());
     }
 
     #[test]
@@ -332,19 +382,21 @@ mod tests {
             ("a/LMBench_s_3.csv".into(), b"a,b\n1,2\n".to_vec()),
             ("a/LMBench_s_4.csv".into(), b"\xff\xfe".to_vec()),
             ("a/LMBench_s_5.csv".into(), format!("\u{feff}{good}").into_bytes()),
-            ("a/notes.csv".into(), b"x".to_vec()),
+            ("a/notes.csv".into(), b"x,y\n1,2\n".to_vec()),
+            ("a/broken.json".into(), b"{\"completed\": 1, \"duration\": ".to_vec()),
+            ("a/notes.txt".into(), b"x".to_vec()),
             ("old/.gen-site-output".into(), b"#".to_vec()),
             ("old/LMBench_s_1.csv".into(), good.clone().into_bytes()),
             (".hidden/LMBench_s_1.csv".into(), good.into_bytes()),
         ];
-        let sources = files.iter().map(|(p, b)| Source::Raw { path: p.clone(), bytes: b.clone() }).collect();
-        let loaded = load(sources, 7).unwrap();
-        let messages: Vec<String> = loaded.analysis.warnings.iter().map(|w| w.to_string()).collect();
+        let loaded = load(raw(&files), 7).unwrap();
         let kept: Vec<(String, Vec<u8>)> = files.into_iter().filter(|(p, _)| p.starts_with("a/")).collect();
-        let mut want = reference(&kept, "t").warnings;
-        want.push(Warning::file("a/notes.csv", "not read: name does not start with LMBench_ (expected LMBench_<scenario>_<qps>.csv or LMBench_<scenario>_qps<qps>.csv)"));
-        want.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        assert_eq!(loaded.analysis.warnings, want, "{messages:#?}");
+        let want = reference(&kept, "t").warnings;
+        assert_eq!(loaded.analysis.warnings, want);
+        let messages: Vec<String> = want.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 7, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.starts_with("a/notes.csv: not a result file")), "{messages:#?}");
+        assert!(messages.iter().any(|m| m.starts_with("a/broken.json: the JSON ends too early")), "{messages:#?}");
         assert_eq!(loaded.analysis.runs.len(), 2);
         assert_eq!(loaded.analysis.runs[1].requests, 1);
     }

@@ -5,6 +5,7 @@ use serving_compare::analysis::Analysis;
 use serving_compare::charts::Scale;
 use serving_compare::compare::{Quantity, Rate};
 use serving_compare::metric::Metric;
+use serving_compare::model::{Load, LoadKind, Sweep};
 use serving_compare::stats::Stat;
 
 /// The metric the user picks.
@@ -13,19 +14,27 @@ pub enum MetricChoice {
     #[default]
     Ttft,
     Tpot,
+    Itl,
     E2e,
     DecodeRate,
     Throughput,
 }
 
 impl MetricChoice {
-    pub const ALL: [MetricChoice; 5] =
-        [MetricChoice::Ttft, MetricChoice::Tpot, MetricChoice::E2e, MetricChoice::DecodeRate, MetricChoice::Throughput];
+    pub const ALL: [MetricChoice; 6] = [
+        MetricChoice::Ttft,
+        MetricChoice::Tpot,
+        MetricChoice::Itl,
+        MetricChoice::E2e,
+        MetricChoice::DecodeRate,
+        MetricChoice::Throughput,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             MetricChoice::Ttft => "ttft",
             MetricChoice::Tpot => "tpot",
+            MetricChoice::Itl => "itl",
             MetricChoice::E2e => "e2e",
             MetricChoice::DecodeRate => "decode",
             MetricChoice::Throughput => "throughput",
@@ -44,6 +53,7 @@ impl MetricChoice {
         match self {
             MetricChoice::Ttft => Some(Metric::Ttft),
             MetricChoice::Tpot => Some(Metric::Tpot),
+            MetricChoice::Itl => Some(Metric::Itl),
             MetricChoice::E2e => Some(Metric::E2eLatency),
             MetricChoice::DecodeRate => Some(Metric::DecodeTokensPerS),
             MetricChoice::Throughput => None,
@@ -63,27 +73,50 @@ impl MetricChoice {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ViewState {
     pub scenario: Option<String>,
+    /// The kind of load of the chosen sweep, when the scenario was run at both kinds.
+    pub kind: Option<LoadKind>,
     pub baseline: Option<String>,
     /// Ids of hidden deployments.
     pub hidden: Vec<String>,
     pub metric: MetricChoice,
     pub stat: Option<Stat>,
-    pub qps: Option<f64>,
+    /// The load level of the distribution views (its value; `None` inside for unbounded).
+    pub level: Option<Option<f64>>,
     pub scale: Scale,
 }
 
 /// A view state made valid for one analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
-    pub scenario: String,
+    pub sweep: Sweep,
     pub baseline: String,
     /// Indices of the shown deployments, in deployment order.
     pub shown: Vec<usize>,
     pub metric: MetricChoice,
     pub stat: Stat,
-    /// The QPS level for distribution views: the chosen one if the scenario has it, else the highest.
-    pub qps: f64,
+    /// The load of the distribution views: the chosen level if the sweep has it, else the highest.
+    pub load: Load,
     pub scale: Scale,
+}
+
+/// A sweep's key in the page's controls: its scenario, and `@concurrency` for a sweep of concurrencies.
+pub fn sweep_key(sweep: &Sweep) -> String {
+    match sweep.kind {
+        LoadKind::Qps => sweep.scenario.clone(),
+        LoadKind::Concurrency => format!("{}@concurrency", sweep.scenario),
+    }
+}
+
+/// A level's key in the URL and the controls: its value, or `inf`.
+pub fn level_key(load: Load) -> String {
+    load.value.map_or_else(|| "inf".to_string(), |v| v.to_string())
+}
+
+fn parse_level(text: &str) -> Option<Option<f64>> {
+    match text {
+        "inf" => Some(None),
+        t => t.parse().ok().filter(|q: &f64| q.is_finite()).map(Some),
+    }
 }
 
 impl ViewState {
@@ -95,11 +128,12 @@ impl ViewState {
             let value = decode(value);
             match key {
                 "scenario" => state.scenario = Some(value),
+                "kind" => state.kind = (value == "concurrency").then_some(LoadKind::Concurrency),
                 "baseline" => state.baseline = Some(value),
                 "hide" => state.hidden = value.split('\n').filter(|v| !v.is_empty()).map(String::from).collect(),
                 "metric" => state.metric = MetricChoice::ALL.into_iter().find(|m| m.key() == value).unwrap_or_default(),
                 "stat" => state.stat = Stat::from_key(&value),
-                "qps" => state.qps = value.parse().ok().filter(|q: &f64| q.is_finite()),
+                "level" => state.level = parse_level(&value),
                 "scale" => state.scale = if value == "log" { Scale::Log } else { Scale::Linear },
                 _ => {}
             }
@@ -113,6 +147,9 @@ impl ViewState {
         if let Some(scenario) = &self.scenario {
             pairs.push(format!("scenario={}", encode(scenario)));
         }
+        if self.kind == Some(LoadKind::Concurrency) {
+            pairs.push("kind=concurrency".to_string());
+        }
         if let Some(baseline) = &self.baseline {
             pairs.push(format!("baseline={}", encode(baseline)));
         }
@@ -125,8 +162,8 @@ impl ViewState {
         if let Some(stat) = self.stat {
             pairs.push(format!("stat={}", stat.key()));
         }
-        if let Some(qps) = self.qps {
-            pairs.push(format!("qps={qps}"));
+        if let Some(level) = self.level {
+            pairs.push(format!("level={}", level.map_or_else(|| "inf".to_string(), |v| v.to_string())));
         }
         if self.scale == Scale::Log {
             pairs.push("scale=log".to_string());
@@ -136,14 +173,17 @@ impl ViewState {
 
     /// Fills in defaults and drops choices that this analysis can't honour.
     pub fn resolve(&self, analysis: &Analysis) -> Resolved {
-        let scenarios = analysis.scenarios();
-        let scenario = self
-            .scenario
-            .as_deref()
-            .filter(|s| scenarios.contains(s))
-            .or(scenarios.first().copied())
-            .unwrap_or_default()
-            .to_string();
+        let sweeps = analysis.sweeps();
+        let wanted =
+            |s: &&Sweep| Some(&s.scenario) == self.scenario.as_ref() && s.kind == self.kind.unwrap_or(LoadKind::Qps);
+        let same_scenario = |s: &&Sweep| Some(&s.scenario) == self.scenario.as_ref();
+        let sweep = sweeps
+            .iter()
+            .find(wanted)
+            .or_else(|| sweeps.iter().find(same_scenario))
+            .or(sweeps.first())
+            .cloned()
+            .unwrap_or(Sweep { scenario: String::new(), kind: LoadKind::Qps });
         let baseline = self
             .baseline
             .clone()
@@ -151,17 +191,40 @@ impl ViewState {
             .unwrap_or_else(|| analysis.baseline.clone());
         let shown =
             (0..analysis.deployments.len()).filter(|&i| !self.hidden.contains(&analysis.deployments[i].id)).collect();
-        let levels = analysis.qps_levels(&scenario);
-        let qps = self.qps.filter(|q| levels.contains(q)).or(levels.last().copied()).unwrap_or(0.0);
+        let levels = analysis.levels(&sweep);
+        let load = self
+            .level
+            .and_then(|value| levels.iter().copied().find(|l| l.value == value))
+            .or(levels.last().copied())
+            .unwrap_or(Load { kind: sweep.kind, value: None });
         Resolved {
-            scenario,
+            sweep,
             baseline,
             shown,
             metric: self.metric,
             stat: self.stat.unwrap_or(Stat::P50),
-            qps,
+            load,
             scale: self.scale,
         }
+    }
+
+    /// Chooses a sweep by its [`sweep_key`].
+    pub fn choose_sweep(&mut self, key: &str) {
+        match key.strip_suffix("@concurrency") {
+            Some(scenario) => {
+                self.scenario = Some(scenario.to_string());
+                self.kind = Some(LoadKind::Concurrency);
+            }
+            None => {
+                self.scenario = Some(key.to_string());
+                self.kind = None;
+            }
+        }
+    }
+
+    /// Chooses the level of the distribution views by its [`level_key`].
+    pub fn choose_level(&mut self, key: &str) {
+        self.level = parse_level(key);
     }
 
     /// Shows or hides one deployment.
@@ -220,11 +283,12 @@ mod tests {
     fn hash_round_trip() {
         let state = ViewState {
             scenario: Some("short_input".into()),
+            kind: Some(LoadKind::Concurrency),
             baseline: Some("a/b c&d=e#f".into()),
             hidden: vec!["<img src=x>".into(), "x/y".into()],
             metric: MetricChoice::Tpot,
             stat: Some(Stat::P99),
-            qps: Some(9.5),
+            level: Some(Some(9.5)),
             scale: Scale::Log,
         };
         let hash = state.to_hash();
@@ -236,11 +300,27 @@ mod tests {
 
     #[test]
     fn junk_in_the_hash_is_ignored() {
-        let state = ViewState::from_hash("#metric=nope&stat=p42&qps=abc&scale=weird&zzz=1&baseline=%zz&&=");
+        let state = ViewState::from_hash("#metric=nope&stat=p42&level=abc&scale=weird&zzz=1&baseline=%zz&&=");
         assert_eq!(state.metric, MetricChoice::Ttft);
-        assert_eq!((state.stat, state.qps, state.scale), (None, None, Scale::Linear));
+        assert_eq!((state.stat, state.level, state.scale), (None, None, Scale::Linear));
         assert_eq!(state.baseline.as_deref(), Some("%zz"));
-        assert_eq!(ViewState::from_hash("#qps=inf").qps, None);
+        assert_eq!(ViewState::from_hash("#level=inf").level, Some(None));
+        assert_eq!(ViewState::from_hash("#level=NaN").level, None);
+        assert_eq!(ViewState::from_hash("#level=inf").to_hash(), "#level=inf");
+    }
+
+    #[test]
+    fn sweeps_and_levels_by_key() {
+        let mut state = ViewState::default();
+        state.choose_sweep("x@concurrency");
+        assert_eq!((state.scenario.as_deref(), state.kind), (Some("x"), Some(LoadKind::Concurrency)));
+        state.choose_sweep("y");
+        assert_eq!((state.scenario.as_deref(), state.kind), (Some("y"), None));
+        state.choose_level("inf");
+        assert_eq!(state.level, Some(None));
+        assert_eq!(sweep_key(&Sweep { scenario: "a".into(), kind: LoadKind::Concurrency }), "a@concurrency");
+        assert_eq!(level_key(Load::qps(2.5)), "2.5");
+        assert_eq!(level_key(Load::UNBOUNDED_QPS), "inf");
     }
 
     #[test]

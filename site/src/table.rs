@@ -1,30 +1,31 @@
-//! The comparison table of the page: the core's table model for the chosen scenario, baseline and
-//! deployments, one table per QPS level, with the CSS class of each change. Pure: tested natively.
+//! The comparison table of the page: the core's table model for the chosen sweep, baseline and
+//! deployments, one table per load level, with the CSS class of each change. Pure: tested natively.
 
 use crate::state::Resolved;
 use serving_compare::analysis::Analysis;
 use serving_compare::compare::Verdict;
+use serving_compare::model::Load;
 use serving_compare::report::{table, Cell, Row, TABLE_QUANTITIES};
 
-/// The rows of one QPS level.
+/// The rows of one load level.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QpsTable {
-    pub qps: f64,
+pub struct LevelTable {
+    pub load: Load,
     pub rows: Vec<Row>,
 }
 
-/// One table per QPS level of the scenario, holding the shown deployments (the baseline first).
-pub fn comparison_tables(analysis: &Analysis, view: &Resolved) -> Vec<QpsTable> {
+/// One table per load level of the sweep, holding the shown deployments (the baseline first).
+pub fn comparison_tables(analysis: &Analysis, view: &Resolved) -> Vec<LevelTable> {
     let shown: Vec<&str> = view.shown.iter().map(|&i| analysis.deployments[i].id.as_str()).collect();
     analysis
-        .qps_levels(&view.scenario)
+        .levels(&view.sweep)
         .into_iter()
-        .map(|qps| {
-            let rows = table(analysis, &view.scenario, qps, &view.baseline, &TABLE_QUANTITIES)
+        .map(|load| {
+            let rows = table(analysis, &view.sweep.scenario, load, &view.baseline, &TABLE_QUANTITIES)
                 .into_iter()
                 .filter(|row| shown.contains(&row.deployment.as_str()))
                 .collect();
-            QpsTable { qps, rows }
+            LevelTable { load, rows }
         })
         .filter(|t| !t.rows.is_empty())
         .collect()
@@ -44,13 +45,12 @@ pub fn verdict_class(cell: &Cell) -> &'static str {
 mod tests {
     use super::*;
     use crate::state::ViewState;
-    use serving_compare::analysis::{group_runs, ResultFile, Run};
-    use serving_compare::discovery::{classify, FileKind};
-    use serving_compare::parse::parse_csv;
+    use serving_compare::analysis::{group_runs, Grouping, Run};
+    use serving_compare::formats::{assemble, read};
 
     fn analysis() -> Analysis {
         let header = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
-        let files: Vec<ResultFile> = [
+        let reads = [
             ("base/LMBench_s_1.csv", "0.5"),
             ("base/LMBench_s_2.csv", "0.5"),
             ("fast/LMBench_s_1.csv", "0.25"),
@@ -59,12 +59,12 @@ mod tests {
         ]
         .into_iter()
         .map(|(path, ttft)| {
-            let FileKind::Result(key) = classify(path) else { panic!() };
-            let csv = format!("{header}10,11,{ttft},1.0,0,10\n");
-            ResultFile { path: path.into(), key, parsed: parse_csv(path, csv.as_bytes()).unwrap() }
+            (path.to_string(), read(path, format!("{header}10,11,{ttft},1.0,0,10\n").into_bytes()).found)
         })
         .collect();
-        let runs = group_runs(&files).iter().filter_map(|(k, m)| Run::summarise(k, m)).collect();
+        let mut warnings = Vec::new();
+        let sourced = assemble(reads, &mut warnings);
+        let runs = group_runs(sourced, &Grouping::default(), &mut warnings).iter().map(Run::summarise).collect();
         Analysis::new(runs, vec![], "t", Some("base")).unwrap()
     }
 
@@ -73,7 +73,7 @@ mod tests {
         let a = analysis();
         let view = ViewState::default().resolve(&a);
         let tables = comparison_tables(&a, &view);
-        assert_eq!(tables.iter().map(|t| t.qps).collect::<Vec<_>>(), [1.0, 2.0, 3.0]);
+        assert_eq!(tables.iter().map(|t| t.load).collect::<Vec<_>>(), [1.0, 2.0, 3.0].map(Load::qps));
         let at_1: Vec<&str> = tables[0].rows.iter().map(|r| r.deployment.as_str()).collect();
         assert_eq!(at_1, ["base", "fast", "slow"]);
         // TTFT p50: fast halves it (better), slow doubles it (worse); the baseline has no change.
@@ -98,12 +98,12 @@ mod tests {
         let state = ViewState {
             scenario: Some("nope".into()),
             baseline: Some("nope".into()),
-            qps: Some(7.0),
+            level: Some(Some(7.0)),
             ..ViewState::default()
         };
         let view = state.resolve(&a);
-        assert_eq!((view.scenario.as_str(), view.baseline.as_str(), view.qps), ("s", "base", 3.0));
+        assert_eq!((view.sweep.scenario.as_str(), view.baseline.as_str(), view.load), ("s", "base", Load::qps(3.0)));
         assert_eq!(view.shown, [0, 1, 2]);
-        assert_eq!(ViewState { qps: Some(2.0), ..ViewState::default() }.resolve(&a).qps, 2.0);
+        assert_eq!(ViewState { level: Some(Some(2.0)), ..ViewState::default() }.resolve(&a).load, Load::qps(2.0));
     }
 }

@@ -91,17 +91,19 @@ async function assertChartsDrawn(page) {
 async function assertTableMatchesSummary(page) {
   const cells = await page.$$eval('table.comparison td[data-value]', (tds) => tds.map((td) => ({
     scenario: td.closest('table').dataset.scenario,
-    qps: Number(td.closest('table').dataset.qps),
+    kind: td.closest('table').dataset.kind,
+    level: td.closest('table').dataset.level === 'inf' ? null : Number(td.closest('table').dataset.level),
     deployment: td.closest('tr').dataset.deployment,
     quantity: td.dataset.quantity,
     value: Number(td.dataset.value),
   })));
   assert.ok(cells.length > 100, `only ${cells.length} cells`);
   for (const cell of cells) {
-    const run = summary.runs.find((r) => r.deployment === cell.deployment && r.scenario === cell.scenario && r.qps === cell.qps);
+    const run = summary.runs.find((r) => r.deployment === cell.deployment && r.scenario === cell.scenario
+      && r.load.kind === cell.kind && r.load.value === cell.level);
     assert.ok(run, `no run in summary.json for ${JSON.stringify(cell)}`);
     const expected = cell.quantity === 'requests' ? run.requests : cell.quantity.split('.').reduce((o, k) => o[k], run);
-    assert.equal(cell.value, expected, `${cell.deployment} ${cell.scenario} ${cell.qps} ${cell.quantity}`);
+    assert.equal(cell.value, expected, `${cell.deployment} ${cell.scenario} ${cell.kind} ${cell.level} ${cell.quantity}`);
   }
   return cells.length;
 }
@@ -116,8 +118,12 @@ test('opened from disk: charts drawn, table equals summary.json, overview lists 
   const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
   assert.deepEqual(ids, summary.deployments.map((d) => d.id));
   assert.match(await page.textContent('.overview .summary'), /3 deployments, 2 scenarios, 28174 requests in 70 runs/);
-  const report = await page.$eval('.markdown', (e) => e.innerHTML);
-  assert.match(report, /<table>/);
+  // The report downloads as the Markdown the CLI writes.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-report]')]);
+  assert.equal(download.suggestedFilename(), 'README.md');
+  const markdown = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(markdown, /^# Benchmark comparison: /);
+  assert.match(markdown, /\| Deployment \| Requests \| TTFT p50 \|/);
   assert.deepEqual(problems, []);
   console.log(`# exp-3-h100 from file://: first chart ${firstChart.toFixed(0)} ms after navigation`);
   await page.close();
@@ -150,9 +156,9 @@ test('hiding a deployment and changing the scenario change the charts; the view 
   await page.selectOption('select[data-control=metric]', 'tpot');
   await page.selectOption('select[data-control=stat]', 'p99');
   await page.selectOption('select[data-control=scale]', 'log');
-  await page.selectOption('select[data-control=qps]', '2.5');
+  await page.selectOption('select[data-control=level]', '2.5');
   const hash = await page.evaluate(() => location.hash);
-  for (const part of ['scenario=short_input', 'metric=tpot', 'stat=p99', 'scale=log', 'qps=2.5', 'hide=']) assert.ok(hash.includes(part), `${part} not in ${hash}`);
+  for (const part of ['scenario=short_input', 'metric=tpot', 'stat=p99', 'scale=log', 'level=2.5', 'hide=']) assert.ok(hash.includes(part), `${part} not in ${hash}`);
 
   await page.reload();
   await waitForCharts(page);
@@ -161,7 +167,7 @@ test('hiding a deployment and changing the scenario change the charts; the view 
   assert.equal(await page.$eval('select[data-control=metric]', (s) => s.value), 'tpot');
   assert.equal(await page.$eval('select[data-control=stat]', (s) => s.value), 'p99');
   assert.equal(await page.$eval('select[data-control=scale]', (s) => s.value), 'log');
-  assert.equal(await page.$eval('select[data-control=qps]', (s) => s.value), '2.5');
+  assert.equal(await page.$eval('select[data-control=level]', (s) => s.value), '2.5');
   assert.equal(await page.$eval(`input[data-deployment="${hidden}"]`, (i) => i.checked), false);
   await assertChartsDrawn(page);
   assert.deepEqual(problems, []);
@@ -199,10 +205,9 @@ test('hovering a chart shows the exact value and the deployment', async () => {
 test('a folder named like HTML shows as text and runs nothing', async () => {
   const { page, problems } = await open(fileUrl(process.env.EVIL_SITE));
   await waitForCharts(page);
-  await page.click('details.report summary');
   assert.equal(await page.$$eval('img', (list) => list.length), 0);
   assert.ok((await page.textContent('body')).includes('<img src=x onerror=alert(1)>'));
-  assert.equal(await page.title(), 'LMBench comparison: evil');
+  assert.equal(await page.title(), 'Benchmark comparison: evil');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -251,8 +256,8 @@ test('a folder dropped on the page opened from disk renders, folders as deployme
   for (const type of ['dragEnter', 'dragOver', 'drop']) await client.send('Input.dispatchDragEvent', { type, x: 200, y: 200, data });
   await waitForCharts(page);
   await assertChartsDrawn(page);
-  assert.equal(await page.textContent('h1'), `LMBench comparison: ${path.basename(process.env.CSV_DIR)}`);
-  assert.equal(await page.title(), `LMBench comparison: ${path.basename(process.env.CSV_DIR)}`);
+  assert.equal(await page.textContent('h1'), `Benchmark comparison: ${path.basename(process.env.CSV_DIR)}`);
+  assert.equal(await page.title(), `Benchmark comparison: ${path.basename(process.env.CSV_DIR)}`);
   const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
   assert.deepEqual(ids, ['llm-d/llm-d-llama-3b', 'standalone/standalone-vllm-llama-3b']);
   assert.deepEqual(unexpected(problems), []);

@@ -1,39 +1,82 @@
-//! From parsed files to the analysis: files grouped into runs (deployment x scenario x QPS), each run's
-//! statistics and throughput, the deployments with their labels, and the baseline.
+//! From the runs the readers found to the analysis: runs grouped by deployment, scenario and load
+//! (repetitions together), each group's statistics and throughput, the deployments with their labels,
+//! and the baseline.
 
 use crate::compare::{compare_all, Comparison};
-use crate::discovery::{deployment_label, RunKey};
-use crate::metric::{Metric, Request};
-use crate::parse::ParsedFile;
+use crate::discovery::{deployment_id, deployment_label, DeploymentBy};
+use crate::formats::Sourced;
+use crate::metric::Metric;
+use crate::model::{Aggregates, Body, Format, Load, RequestLog, Sweep, Throughput, DEFAULT_SCENARIO};
+use crate::sorting::{sort_by, sort_dedup};
 use crate::stats::Summary;
 use crate::warning::Warning;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// A deployment: its folder relative to the results folder, and a short label for charts and tables.
+/// A deployment: its id (by default its folder relative to the results folder), and a short label for
+/// charts and tables.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deployment {
     pub id: String,
     pub label: String,
 }
 
-/// One parsed result file and where it belongs.
+/// Identifies a run: one deployment, one scenario, one load.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResultFile {
-    /// Path relative to the results folder.
-    pub path: String,
-    pub key: RunKey,
-    pub parsed: ParsedFile,
+pub struct RunKey {
+    pub deployment: String,
+    pub scenario: String,
+    pub load: Load,
 }
 
-/// Requests per second and tokens per second over a run's wall-clock duration.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Throughput {
-    pub requests_per_s: Option<f64>,
-    pub output_tokens_per_s: Option<f64>,
-    pub total_tokens_per_s: Option<f64>,
+impl RunKey {
+    /// The one order of runs everywhere: deployment id, scenario, load.
+    pub fn order(&self, other: &RunKey) -> Ordering {
+        (&self.deployment, &self.scenario).cmp(&(&other.deployment, &other.scenario)).then(self.load.order(other.load))
+    }
+}
+
+/// How runs are keyed: how deployments are named, and a scenario for every run instead of the files'.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grouping {
+    pub deployment_by: DeploymentBy,
+    pub scenario: Option<String>,
+}
+
+/// The runs read for one key: one per repetition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub key: RunKey,
+    pub parts: Vec<Sourced>,
+}
+
+/// Groups runs by key, ordered by key; parts by file. Warnings when deployments must be named by
+/// folder for want of a recorded model or target.
+pub fn group_runs(runs: Vec<Sourced>, grouping: &Grouping, warnings: &mut Vec<Warning>) -> Vec<Group> {
+    let mut keyed: Vec<(RunKey, Sourced)> = runs
+        .into_iter()
+        .map(|sourced| {
+            let deployment = deployment_id(&sourced, grouping.deployment_by, warnings);
+            let scenario = grouping
+                .scenario
+                .clone()
+                .or_else(|| sourced.run.scenario.clone())
+                .unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
+            (RunKey { deployment, scenario, load: sourced.run.load }, sourced)
+        })
+        .collect();
+    sort_by(&mut keyed, |a, b| {
+        a.0.order(&b.0).then_with(|| a.1.files.cmp(&b.1.files)).then_with(|| a.1.run.part.cmp(&b.1.run.part))
+    });
+    let mut groups: Vec<Group> = Vec::new();
+    for (key, sourced) in keyed {
+        match groups.last_mut() {
+            Some(group) if group.key.order(&key).is_eq() => group.parts.push(sourced),
+            _ => groups.push(Group { key, parts: vec![sourced] }),
+        }
+    }
+    groups
 }
 
 /// The statistics of every [`Metric`] for one run; serialised as an object keyed by `Metric::key`.
@@ -45,14 +88,42 @@ impl Metrics {
         &self.0[metric as usize]
     }
 
-    /// Computes every metric over `requests`, reusing one buffer.
-    pub fn of(requests: &[Request]) -> Metrics {
-        let mut buffer = Vec::with_capacity(requests.len());
+    /// Every metric over the successful requests of `logs`, pooled, reusing one buffer.
+    pub fn of(logs: &[&RequestLog]) -> Metrics {
+        let count: usize = logs.iter().map(|l| l.requests.len()).sum();
+        let mut buffer = Vec::with_capacity(count);
         Metrics(Metric::ALL.map(|metric| {
             buffer.clear();
-            buffer.extend(requests.iter().filter_map(|r| metric.of(r)));
+            if metric == Metric::Itl {
+                for log in logs {
+                    buffer.extend(log.itl.iter().copied().filter(|v| v.is_finite()));
+                }
+                // A metric no request of the run has is unknown, not empty.
+                if buffer.is_empty() && logs.iter().all(|l| l.requests.iter().all(|r| r.itl_gaps == 0)) {
+                    return Summary::UNKNOWN;
+                }
+            } else {
+                for log in logs {
+                    buffer.extend(log.requests.iter().filter(|r| r.ok).filter_map(|r| metric.of(r)));
+                }
+                if buffer.is_empty() && !logs.iter().any(|l| l.requests.iter().any(|r| r.ok && known(metric, r))) {
+                    return Summary::UNKNOWN;
+                }
+            }
             Summary::of(&mut buffer)
         }))
+    }
+}
+
+/// Whether a request's file records what `metric` is computed from.
+fn known(metric: Metric, r: &crate::model::Request) -> bool {
+    match metric {
+        Metric::Ttft => r.ttft.is_finite(),
+        Metric::GenerationTime | Metric::E2eLatency | Metric::DecodeTokensPerS => r.generation_time.is_finite(),
+        Metric::Tpot => r.tpot.is_finite() || r.generation_time.is_finite(),
+        Metric::Itl => r.itl_gaps > 0,
+        Metric::PromptTokens => r.input_tokens.is_finite(),
+        Metric::GenerationTokens => r.output_tokens.is_finite(),
     }
 }
 
@@ -66,83 +137,125 @@ impl Serialize for Metrics {
     }
 }
 
-/// The statistics of one run: one deployment, one scenario, one QPS level, one or more files.
+/// The statistics of one run: one deployment, one scenario, one load; one or more repetitions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Run {
     pub deployment: String,
     pub scenario: String,
-    pub qps: f64,
+    /// The request rate, for a run at a bounded rate; `null` otherwise.
+    pub qps: Option<f64>,
+    pub load: Load,
+    pub format: Format,
+    pub tool_version: Option<String>,
     pub files: Vec<String>,
+    /// Whether the statistics come from per-request records (else from the files' aggregates).
+    pub per_request: bool,
+    /// Successful requests.
     pub requests: usize,
+    /// Failed requests; `null` when the files can't tell.
+    pub failed_requests: Option<usize>,
     pub skipped_rows: usize,
-    /// Sum over the run's files of last finish minus first launch (repetitions don't count the gaps).
-    pub duration_s: f64,
+    /// Sum over repetitions of each one's duration (gaps between repetitions don't count).
+    pub duration_s: Option<f64>,
     pub throughput: Throughput,
     pub metrics: Metrics,
 }
 
 impl Run {
-    /// Summarises the files of one run; they must share `key`. `None` when no file had a usable row.
-    pub fn summarise(key: &RunKey, files: &[&ResultFile]) -> Option<Run> {
-        let usable: Vec<&ParsedFile> = files.iter().map(|f| &f.parsed).filter(|p| !p.requests.is_empty()).collect();
-        if usable.is_empty() {
-            return None;
-        }
-        let requests: Cow<[Request]> = match usable.as_slice() {
-            [one] => Cow::Borrowed(&one.requests),
-            many => Cow::Owned(many.iter().flat_map(|p| p.requests.iter().copied()).collect()),
-        };
-        let duration_s: f64 = usable.iter().map(|p| p.duration_s()).sum();
-        let output_tokens: f64 = requests.iter().map(|r| r.generation_tokens).sum();
-        let prompt_tokens: f64 = requests.iter().map(|r| r.prompt_tokens).sum();
-        let per_second = |amount: f64| (duration_s > 0.0).then(|| amount / duration_s);
-        Some(Run {
-            deployment: key.deployment.clone(),
-            scenario: key.scenario.clone(),
-            qps: key.qps,
-            files: files.iter().map(|f| f.path.clone()).collect(),
-            requests: requests.len(),
-            skipped_rows: files.iter().map(|f| f.parsed.skipped_rows).sum(),
+    /// Summarises the runs of one key. Per-request repetitions are pooled; when any repetition has only
+    /// aggregates, each statistic is the mean over the repetitions that state it.
+    pub fn summarise(group: &Group) -> Run {
+        let parts = &group.parts;
+        let logs: Vec<&RequestLog> = parts
+            .iter()
+            .filter_map(|p| match &p.run.body {
+                Body::Requests(log) => Some(log),
+                Body::Aggregates(_) => None,
+            })
+            .collect();
+        let per_request = logs.len() == parts.len();
+        let first = &parts[0].run;
+        let mut files: Vec<String> = parts.iter().flat_map(|p| p.files.iter().cloned()).collect();
+        files.dedup();
+        let aggregates = if per_request { pooled(&logs) } else { averaged(parts) };
+        let Aggregates { requests, failed, duration_s, throughput, metrics } = aggregates;
+        Run {
+            deployment: group.key.deployment.clone(),
+            scenario: group.key.scenario.clone(),
+            qps: group.key.load.qps_value(),
+            load: group.key.load,
+            format: first.format,
+            tool_version: first.tool_version.clone(),
+            files,
+            per_request,
+            requests,
+            failed_requests: failed,
+            skipped_rows: parts.iter().map(|p| p.run.skipped).sum(),
             duration_s,
-            throughput: Throughput {
-                requests_per_s: per_second(requests.len() as f64),
-                output_tokens_per_s: per_second(output_tokens),
-                total_tokens_per_s: per_second(prompt_tokens + output_tokens),
-            },
-            metrics: Metrics::of(&requests),
-        })
-    }
-}
-
-/// Groups result files into runs, ordered by deployment id, scenario and QPS; files within a run by path.
-pub fn group_runs(files: &[ResultFile]) -> Vec<(RunKey, Vec<&ResultFile>)> {
-    group_run_indices(files)
-        .into_iter()
-        .map(|(key, members)| (key, members.into_iter().map(|i| &files[i]).collect()))
-        .collect()
-}
-
-/// [`group_runs`] by index into `files`, for callers that summarise runs later, one at a time.
-pub fn group_run_indices(files: &[ResultFile]) -> Vec<(RunKey, Vec<usize>)> {
-    let mut sorted: Vec<usize> = (0..files.len()).collect();
-    sorted.sort_by(|&a, &b| key_order(&files[a].key, &files[b].key).then_with(|| files[a].path.cmp(&files[b].path)));
-    let mut runs: Vec<(RunKey, Vec<usize>)> = Vec::new();
-    for i in sorted {
-        match runs.last_mut() {
-            Some((key, members)) if key_order(key, &files[i].key).is_eq() => members.push(i),
-            _ => runs.push((files[i].key.clone(), vec![i])),
+            throughput,
+            metrics: Metrics(metrics),
         }
     }
-    runs
 }
 
-fn key_order(a: &RunKey, b: &RunKey) -> Ordering {
-    order((&a.deployment, &a.scenario, a.qps), (&b.deployment, &b.scenario, b.qps))
+/// The statistics of pooled per-request repetitions.
+fn pooled(logs: &[&RequestLog]) -> Aggregates {
+    let durations: Option<Vec<f64>> = logs.iter().map(|l| l.duration_s()).collect();
+    let duration_s = durations.map(|d| d.iter().sum::<f64>());
+    let ok = || logs.iter().flat_map(|l| l.requests.iter()).filter(|r| r.ok);
+    let requests = ok().count();
+    let output: f64 = ok().map(|r| r.output_tokens).filter(|t| t.is_finite()).sum();
+    let input: f64 = ok().map(|r| r.input_tokens).filter(|t| t.is_finite()).sum();
+    let per_second = |amount: f64| duration_s.filter(|d| *d > 0.0).map(|d| amount / d).filter(|v| v.is_finite());
+    Aggregates {
+        requests,
+        failed: Some(logs.iter().map(|l| l.failed()).sum()),
+        duration_s,
+        throughput: Throughput {
+            requests_per_s: per_second(requests as f64),
+            output_tokens_per_s: per_second(output),
+            total_tokens_per_s: per_second(input + output),
+        },
+        metrics: Metrics::of(logs).0,
+    }
 }
 
-/// The one order of runs everywhere: deployment id, scenario, QPS.
-fn order(a: (&str, &str, f64), b: (&str, &str, f64)) -> Ordering {
-    (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2))
+/// Repetitions of which some have only aggregates: counts summed, each rate and statistic the mean of
+/// the repetitions' (known only when every repetition states it).
+fn averaged(parts: &[Sourced]) -> Aggregates {
+    let each: Vec<Aggregates> = parts
+        .iter()
+        .map(|p| match &p.run.body {
+            Body::Requests(log) => pooled(&[log]),
+            Body::Aggregates(a) => (**a).clone(),
+        })
+        .collect();
+    if let [one] = each.as_slice() {
+        return one.clone();
+    }
+    let mean = |values: Vec<Option<f64>>| -> Option<f64> {
+        let known: Option<Vec<f64>> = values.into_iter().collect();
+        known.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let sum_counts = |values: Vec<Option<usize>>| -> Option<usize> { values.into_iter().sum() };
+    let mut metrics = [Summary::UNKNOWN; Metric::ALL.len()];
+    for (i, summary) in metrics.iter_mut().enumerate() {
+        summary.n = sum_counts(each.iter().map(|a| a.metrics[i].n).collect());
+        for field in crate::stats::Field::ALL {
+            *summary.field_mut(field) = mean(each.iter().map(|a| a.metrics[i].field(field)).collect());
+        }
+    }
+    Aggregates {
+        requests: each.iter().map(|a| a.requests).sum(),
+        failed: sum_counts(each.iter().map(|a| a.failed).collect()),
+        duration_s: each.iter().map(|a| a.duration_s).sum(),
+        throughput: Throughput {
+            requests_per_s: mean(each.iter().map(|a| a.throughput.requests_per_s).collect()),
+            output_tokens_per_s: mean(each.iter().map(|a| a.throughput.output_tokens_per_s).collect()),
+            total_tokens_per_s: mean(each.iter().map(|a| a.throughput.total_tokens_per_s).collect()),
+        },
+        metrics,
+    }
 }
 
 /// Everything the reports and charts show.
@@ -152,10 +265,10 @@ pub struct Analysis {
     pub deployments: Vec<Deployment>,
     /// Id of the baseline deployment.
     pub baseline: String,
-    /// Ordered by deployment, scenario, QPS.
+    /// Ordered by deployment, scenario, load.
     pub runs: Vec<Run>,
     pub comparisons: Vec<Comparison>,
-    /// Every problem met in the input, in the order the files were given.
+    /// Every problem met in the input, in path order.
     pub warnings: Vec<Warning>,
 }
 
@@ -169,10 +282,11 @@ impl Analysis {
         root_label: &str,
         baseline: Option<&str>,
     ) -> Result<Analysis, String> {
+        runs.retain(|r| r.requests > 0 || r.metrics.0.iter().any(Summary::has_values));
         if runs.is_empty() {
-            return Err("no run could be analysed: no result file had a usable row".to_string());
+            return Err("no run could be analysed: no result file had a usable record".to_string());
         }
-        runs.sort_by(|a, b| order((&a.deployment, &a.scenario, a.qps), (&b.deployment, &b.scenario, b.qps)));
+        sort_by(&mut runs, |a, b| key_of(a).order(&key_of(b)));
         let mut ids: Vec<&str> = runs.iter().map(|r| r.deployment.as_str()).collect();
         ids.dedup();
         let deployments = label_deployments(&ids, root_label);
@@ -200,30 +314,45 @@ impl Analysis {
     /// Scenarios in name order.
     pub fn scenarios(&self) -> Vec<&str> {
         let mut scenarios: Vec<&str> = self.runs.iter().map(|r| r.scenario.as_str()).collect();
-        scenarios.sort_unstable();
-        scenarios.dedup();
+        sort_dedup(&mut scenarios);
         scenarios
     }
 
-    /// QPS levels of a scenario over all deployments, ascending.
-    pub fn qps_levels(&self, scenario: &str) -> Vec<f64> {
-        let mut levels: Vec<f64> = self.runs.iter().filter(|r| r.scenario == scenario).map(|r| r.qps).collect();
-        levels.sort_by(f64::total_cmp);
-        levels.dedup();
+    /// Each scenario with each kind of load it was run at: what one chart's load axis shows.
+    pub fn sweeps(&self) -> Vec<Sweep> {
+        let mut sweeps: Vec<Sweep> =
+            self.runs.iter().map(|r| Sweep { scenario: r.scenario.clone(), kind: r.load.kind }).collect();
+        sort_dedup(&mut sweeps);
+        sweeps
+    }
+
+    /// The loads of a sweep over all deployments, ascending (unbounded last).
+    pub fn levels(&self, sweep: &Sweep) -> Vec<Load> {
+        let mut levels: Vec<Load> = self.runs_in(sweep).map(|r| r.load).collect();
+        sort_by(&mut levels, |a, b| a.order(*b));
+        levels.dedup_by(|a, b| a.order(*b).is_eq());
         levels
     }
 
-    pub fn run(&self, deployment: &str, scenario: &str, qps: f64) -> Option<&Run> {
-        self.runs.iter().find(|r| r.deployment == deployment && r.scenario == scenario && r.qps == qps)
+    pub fn run(&self, deployment: &str, scenario: &str, load: Load) -> Option<&Run> {
+        self.runs.iter().find(|r| r.deployment == deployment && r.scenario == scenario && r.load.order(load).is_eq())
     }
 
-    /// The runs of one deployment in one scenario, by QPS.
-    pub fn runs_of<'a>(&'a self, deployment: &'a str, scenario: &'a str) -> impl Iterator<Item = &'a Run> + 'a {
-        self.runs.iter().filter(move |r| r.deployment == deployment && r.scenario == scenario)
+    fn runs_in<'a>(&'a self, sweep: &'a Sweep) -> impl Iterator<Item = &'a Run> + 'a {
+        self.runs.iter().filter(move |r| r.scenario == sweep.scenario && r.load.kind == sweep.kind)
+    }
+
+    /// The runs of one deployment in one sweep, by load.
+    pub fn runs_of<'a>(&'a self, deployment: &'a str, sweep: &'a Sweep) -> impl Iterator<Item = &'a Run> + 'a {
+        self.runs_in(sweep).filter(move |r| r.deployment == deployment)
     }
 
     pub fn total_requests(&self) -> usize {
         self.runs.iter().map(|r| r.requests).sum()
+    }
+
+    pub fn total_failed(&self) -> usize {
+        self.runs.iter().filter_map(|r| r.failed_requests).sum()
     }
 
     pub fn total_skipped_rows(&self) -> usize {
@@ -231,7 +360,11 @@ impl Analysis {
     }
 }
 
-/// Labels are the folder's last component, or the whole id where two deployments would share one.
+fn key_of(run: &Run) -> RunKey {
+    RunKey { deployment: run.deployment.clone(), scenario: run.scenario.clone(), load: run.load }
+}
+
+/// Labels are the id's last component, or the whole id where two deployments would share one.
 fn label_deployments(ids: &[&str], root_label: &str) -> Vec<Deployment> {
     let short = |id: &str| if id == "." { root_label.to_string() } else { deployment_label(id).to_string() };
     ids.iter()
@@ -265,100 +398,5 @@ fn choose_baseline(deployments: &[Deployment], wanted: Option<&str>) -> Result<S
             "--baseline `{wanted}` is ambiguous; give one of: {}",
             many.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::parse_csv;
-
-    pub(crate) fn file(path: &str, csv: &str) -> ResultFile {
-        let key = match crate::discovery::classify(path) {
-            crate::discovery::FileKind::Result(key) => key,
-            other => panic!("{other:?}"),
-        };
-        ResultFile { path: path.to_string(), key, parsed: parse_csv(path, csv.as_bytes()).unwrap() }
-    }
-
-    const HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
-
-    #[test]
-    fn run_statistics_and_throughput() {
-        let f = file(
-            "d/LMBench_s_1.csv",
-            &format!("{HEADER}10,1,0.5,0.0,100,100.5\n20,5,1.0,2.0,101,104\n30,11,0.25,1.0,102,110\n"),
-        );
-        let run = Run::summarise(&f.key, &[&f]).unwrap();
-        assert_eq!(run.requests, 3);
-        assert_eq!(run.duration_s, 10.0);
-        assert_eq!(run.throughput.requests_per_s, Some(0.3));
-        assert_eq!(run.throughput.output_tokens_per_s, Some(1.7));
-        assert_eq!(run.throughput.total_tokens_per_s, Some(7.7));
-        let e2e = run.metrics.get(Metric::E2eLatency);
-        assert_eq!((e2e.n, e2e.min, e2e.max, e2e.p50), (3, Some(0.5), Some(3.0), Some(1.25)));
-        // TPOT only over rows with more than one generated token: 2/4 and 1/10.
-        let tpot = run.metrics.get(Metric::Tpot);
-        assert_eq!((tpot.n, tpot.min, tpot.max), (2, Some(0.1), Some(0.5)));
-        // Decode rate only over rows with a positive generation time: 5/2 and 11/1.
-        let rate = run.metrics.get(Metric::DecodeTokensPerS);
-        assert_eq!((rate.n, rate.min, rate.max), (2, Some(2.5), Some(11.0)));
-        assert_eq!(run.metrics.get(Metric::PromptTokens).mean, Some(20.0));
-    }
-
-    #[test]
-    fn repetitions_form_one_run_and_add_their_durations() {
-        let files = [
-            file("d/LMBench_s_qps1.csv", &format!("{HEADER}1,2,0.1,0.2,0,10\n")),
-            file("d/LMBench_s_1.0.csv", &format!("{HEADER}1,2,0.3,0.2,1000,1005\n")),
-            file("d/LMBench_s_2.csv", &format!("{HEADER}1,2,0.3,0.2,0,1\n")),
-        ];
-        let runs = group_runs(&files);
-        assert_eq!(runs.len(), 2);
-        let (key, members) = &runs[0];
-        assert_eq!(
-            members.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
-            ["d/LMBench_s_1.0.csv", "d/LMBench_s_qps1.csv"]
-        );
-        let run = Run::summarise(key, members).unwrap();
-        assert_eq!((run.requests, run.duration_s), (2, 15.0));
-    }
-
-    #[test]
-    fn labels_baseline_and_ordering() {
-        let csv = format!("{HEADER}1,2,0.1,0.2,0,10\n");
-        let files = [
-            file("x/llm-d/LMBench_s_1.csv", &csv),
-            file("standalone/vllm/LMBench_s_1.csv", &csv),
-            file("y/llm-d/LMBench_s_2.csv", &csv),
-            file("LMBench_s_1.csv", &csv),
-        ];
-        let runs: Vec<Run> = group_runs(&files).iter().filter_map(|(k, f)| Run::summarise(k, f)).collect();
-        let a = Analysis::new(runs.clone(), vec![], "results", None).unwrap();
-        let labels: Vec<(&str, &str)> = a.deployments.iter().map(|d| (d.id.as_str(), d.label.as_str())).collect();
-        assert_eq!(
-            labels,
-            [(".", "results"), ("standalone/vllm", "vllm"), ("x/llm-d", "x/llm-d"), ("y/llm-d", "y/llm-d")]
-        );
-        assert_eq!(a.baseline, "standalone/vllm");
-        assert_eq!(Analysis::new(runs.clone(), vec![], "r", Some("x/llm-d")).unwrap().baseline, "x/llm-d");
-        assert_eq!(Analysis::new(runs.clone(), vec![], "r", Some("vllm")).unwrap().baseline, "standalone/vllm");
-        assert!(Analysis::new(runs.clone(), vec![], "r", Some("llm-d")).unwrap_err().contains("ambiguous"));
-        assert!(Analysis::new(runs.clone(), vec![], "r", Some("nope")).unwrap_err().contains("names no deployment"));
-        let without_standalone: Vec<Run> =
-            runs.into_iter().filter(|r| !r.deployment.starts_with("standalone")).collect();
-        assert_eq!(Analysis::new(without_standalone, vec![], "r", None).unwrap().baseline, ".");
-        assert!(Analysis::new(vec![], vec![], "r", None).is_err());
-        let rebased = a.with_baseline("x/llm-d");
-        assert_eq!(rebased.baseline, "x/llm-d");
-        assert!(rebased.comparisons.iter().all(|c| c.baseline == "x/llm-d" && c.deployment != "x/llm-d"));
-        assert_eq!(rebased.comparisons.len(), 2);
-        assert_eq!(a.with_baseline("unknown"), a);
-    }
-
-    #[test]
-    fn a_run_without_usable_rows_is_none() {
-        let f = file("d/LMBench_s_1.csv", &format!("{HEADER}a,b,c,d,e,f\n"));
-        assert!(Run::summarise(&f.key, &[&f]).is_none());
     }
 }

@@ -1,6 +1,6 @@
-//! The result files carried inside the generated site: each file deflate-compressed and base64-encoded in a
-//! classic `<script>` (data.js), because browsers block `fetch()` on `file://`. The site's viewer
-//! decodes them with this same module.
+//! The result files carried inside the generated site: each file deflate-compressed (by the CLI) and
+//! base64-encoded in a classic `<script>` (data.js), because browsers block `fetch()` on `file://`. The
+//! site's viewer has the browser inflate them.
 
 use crate::warning::Warning;
 use base64::engine::general_purpose::STANDARD;
@@ -17,26 +17,8 @@ pub struct PackedFile {
     pub path: String,
     /// Size of the original file in bytes.
     pub size: usize,
-    /// The raw deflate stream (base64-encoded in data.js).
+    /// The file as a raw deflate stream (base64-encoded in data.js).
     pub deflate: Vec<u8>,
-}
-
-impl PackedFile {
-    pub fn pack(path: &str, bytes: &[u8]) -> PackedFile {
-        // Level 1: most of the gain (Huffman coding of the digits) at a fraction of the time of level 6.
-        PackedFile {
-            path: path.to_string(),
-            size: bytes.len(),
-            deflate: miniz_oxide::deflate::compress_to_vec(bytes, 1),
-        }
-    }
-}
-
-/// Decodes a file as stored in data.js: base64 of a deflate stream of at most `size` bytes.
-pub fn unpack(path: &str, deflate_base64: &str, size: usize) -> Result<Vec<u8>, String> {
-    let damaged = |e: &dyn std::fmt::Display| format!("{path}: the embedded data is damaged ({e})");
-    let compressed = STANDARD.decode(deflate_base64).map_err(|e| damaged(&e))?;
-    miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, size).map_err(|e| damaged(&e))
 }
 
 /// JSON for a JS file: `<` escaped so that the text would also be safe inline in an HTML <script>.
@@ -44,31 +26,57 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("strings and numbers serialise").replace('<', "\\u003c")
 }
 
+/// What the viewer needs besides the files to reproduce the CLI's analysis.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Options {
+    /// `folder`, `model` or `target` (`--deployment-by`).
+    pub deployment_by: &'static str,
+    /// `--scenario`, when given.
+    pub scenario: Option<String>,
+    /// The baseline's id.
+    pub baseline: String,
+}
+
 /// Writes data.js, which assigns `window.GEN_SITE_DATA = {title, generator, files: [{path, size, deflate}],
-/// warnings}`. `warnings` are the problems met while finding the files (names that don't fit, unreadable
-/// files), which the viewer can't see itself. Streams the (large) file data rather than building it.
-pub fn write_data_script<W: std::io::Write>(
-    out: &mut W,
-    title: &str,
-    generator: &str,
-    files: &[PackedFile],
-    warnings: &[Warning],
-) -> std::io::Result<()> {
-    write!(out, "window.{DATA_GLOBAL} = {{\"title\":{},\"generator\":{},\"files\":[", json(title), json(generator))?;
-    let mut encoded = String::new();
-    for (i, file) in files.iter().enumerate() {
-        let separator = if i == 0 { "" } else { "," };
-        write!(out, "{separator}{{\"path\":{},\"size\":{},\"deflate\":\"", json(&file.path), file.size)?;
+/// options, warnings}`, a file at a time as they are compressed, so that the (large) compressed data is
+/// never all held at once. `warnings` are the problems with files not carried here (unreadable, not
+/// results), which the viewer can't see itself.
+pub struct DataScript<W: std::io::Write> {
+    out: W,
+    files: usize,
+    encoded: String,
+}
+
+impl<W: std::io::Write> DataScript<W> {
+    pub fn begin(mut out: W, title: &str, generator: &str) -> std::io::Result<DataScript<W>> {
+        write!(
+            out,
+            "window.{DATA_GLOBAL} = {{\"title\":{},\"generator\":{},\"files\":[",
+            json(title),
+            json(generator)
+        )?;
+        Ok(DataScript { out, files: 0, encoded: String::new() })
+    }
+
+    pub fn file(&mut self, file: &PackedFile) -> std::io::Result<()> {
+        let separator = if self.files == 0 { "" } else { "," };
+        self.files += 1;
+        write!(self.out, "{separator}{{\"path\":{},\"size\":{},\"deflate\":\"", json(&file.path), file.size)?;
         // In slices, so that only a slice's base64 is ever held; 3 divides the slice size, so the pieces
         // concatenate to the base64 of the whole.
         for chunk in file.deflate.chunks(3 << 16) {
-            encoded.clear();
-            STANDARD.encode_string(chunk, &mut encoded);
-            out.write_all(encoded.as_bytes())?;
+            self.encoded.clear();
+            STANDARD.encode_string(chunk, &mut self.encoded);
+            self.out.write_all(self.encoded.as_bytes())?;
         }
-        write!(out, "\"}}")?;
+        write!(self.out, "\"}}")
     }
-    writeln!(out, "],\"warnings\":{}}};", json(warnings))
+
+    /// Ends the script; returns the writer.
+    pub fn finish(mut self, options: &Options, warnings: &[Warning]) -> std::io::Result<W> {
+        writeln!(self.out, "],\"options\":{},\"warnings\":{}}};", json(options), json(warnings))?;
+        Ok(self.out)
+    }
 }
 
 #[cfg(test)]
@@ -76,9 +84,11 @@ mod tests {
     use super::*;
 
     fn script(title: &str, files: &[PackedFile], warnings: &[Warning]) -> String {
-        let mut out = Vec::new();
-        write_data_script(&mut out, title, "g", files, warnings).unwrap();
-        String::from_utf8(out).unwrap()
+        let mut script = DataScript::begin(Vec::new(), title, "g").unwrap();
+        for file in files {
+            script.file(file).unwrap();
+        }
+        String::from_utf8(script.finish(&Options::default(), warnings).unwrap()).unwrap()
     }
 
     /// The base64 of the first file's data in a script.
@@ -86,27 +96,31 @@ mod tests {
         script.split("\"deflate\":\"").nth(1).unwrap().split('"').next().unwrap()
     }
 
+    fn packed(path: &str, bytes: &[u8]) -> PackedFile {
+        PackedFile {
+            path: path.to_string(),
+            size: bytes.len(),
+            deflate: miniz_oxide::deflate::compress_to_vec(bytes, 1),
+        }
+    }
+
     #[test]
-    fn round_trip_and_smaller_than_csv() {
+    fn the_data_is_base64_of_the_deflate_stream() {
         // Larger than one encoding slice, so that slices are joined.
         let csv =
             crate::synth::results_csv(3, &crate::synth::EXAMPLE_PROFILES[0], &crate::synth::LONG_INPUT, 0.5, 8000);
-        let packed = PackedFile::pack("a/b.csv", csv.as_bytes());
+        let packed = packed("a/b.csv", csv.as_bytes());
         assert!(packed.deflate.len() > 3 << 16);
-        assert_eq!(packed.size, csv.len());
         let script = script("t", std::slice::from_ref(&packed), &[]);
         let text = encoded(&script);
         assert!(text.len() < csv.len() * 3 / 4, "{} vs {}", text.len(), csv.len());
-        assert_eq!(text, STANDARD.encode(&packed.deflate));
-        assert_eq!(unpack("a/b.csv", text, packed.size).unwrap(), csv.as_bytes());
-        assert!(unpack("a/b.csv", text, packed.size - 1).is_err(), "the size is a limit");
-        assert!(unpack("x", "not base64!", 10).unwrap_err().starts_with("x: the embedded data is damaged"));
-        assert!(unpack("x", &STANDARD.encode([200, 0, 0, 0, 1, 2]), 10).is_err());
+        let deflate = STANDARD.decode(text).unwrap();
+        assert_eq!(miniz_oxide::inflate::decompress_to_vec(&deflate).unwrap(), csv.as_bytes());
     }
 
     #[test]
     fn script_is_one_object_and_escapes_markup() {
-        let files = [PackedFile::pack("<img src=x>/LMBench_a_1.csv", b"x"), PackedFile::pack("b", b"yy")];
+        let files = [packed("<img src=x>/LMBench_a_1.csv", b"x"), packed("b", b"yy")];
         let script = script("</script><script>alert(1)", &files, &[Warning::line("<b>", 3, "x")]);
         assert!(script.starts_with("window.GEN_SITE_DATA = {"));
         assert!(!script.contains('<'), "{script}");

@@ -3,6 +3,7 @@
 
 use crate::analysis::Run;
 use crate::metric::{Better, Metric};
+use crate::model::Load;
 use crate::stats::Stat;
 use serde::{Serialize, Serializer};
 
@@ -142,29 +143,33 @@ impl Change {
     }
 }
 
-/// One deployment against the baseline at one scenario and QPS level.
+/// One deployment against the baseline at one scenario and load.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub deployment: String,
     pub baseline: String,
     pub scenario: String,
-    pub qps: f64,
+    /// The request rate, when the load is a bounded rate.
+    pub qps: Option<f64>,
+    pub load: Load,
     pub changes: Vec<Change>,
 }
 
-/// Compares every non-baseline run with the baseline's run of the same scenario and QPS, where there is one.
+/// Compares every non-baseline run with the baseline's run of the same scenario and load, where there is one.
 pub fn compare_all(runs: &[Run], baseline: &str) -> Vec<Comparison> {
     let quantities = Quantity::compared();
     runs.iter()
         .filter(|run| run.deployment != baseline)
         .filter_map(|run| {
-            let base =
-                runs.iter().find(|b| b.deployment == baseline && b.scenario == run.scenario && b.qps == run.qps)?;
+            let base = runs
+                .iter()
+                .find(|b| b.deployment == baseline && b.scenario == run.scenario && b.load.order(run.load).is_eq())?;
             Some(Comparison {
                 deployment: run.deployment.clone(),
                 baseline: baseline.to_string(),
                 scenario: run.scenario.clone(),
                 qps: run.qps,
+                load: run.load,
                 changes: quantities.iter().filter_map(|&q| Change::between(q, base, run)).collect(),
             })
         })
@@ -193,7 +198,7 @@ mod tests {
     #[test]
     fn compared_quantities_cover_latency_percentiles_and_throughput() {
         let q = Quantity::compared();
-        assert_eq!(q.len(), 5 * 3 + 3);
+        assert_eq!(q.len(), 6 * 3 + 3);
         assert!(q.contains(&Quantity::Stat(Metric::Tpot, Stat::P99)));
         assert!(!q.iter().any(|q| matches!(q, Quantity::Stat(Metric::GenerationTokens, _))));
         assert_eq!(Quantity::Stat(Metric::Tpot, Stat::P99).key(), "metrics.tpot_s.p99");

@@ -1,28 +1,14 @@
-//! Which files are results: the naming rules for LMBench CSVs and which folders to pass over.
-//! Works on relative paths it is given (always `/`-separated); the walking itself is the caller's.
+//! Which files are read and whose results they are: folders passed over, and the identity rules that
+//! give each run its deployment (the folder above a tool's own per-run folders, or the model or target
+//! the files record). Works on `/`-separated relative paths; the walking itself is the caller's.
+
+use crate::formats::Sourced;
+use crate::model::Format;
+use crate::text::shown;
+use crate::warning::Warning;
 
 /// The file that marks a folder as this tool's own output, so that it is never read back as input.
 pub const OUTPUT_MARKER: &str = ".gen-site-output";
-
-/// Identifies a run: one deployment, one scenario, one QPS level.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunKey {
-    /// The folder holding the file, relative to the results folder (`.` for the results folder itself).
-    pub deployment: String,
-    pub scenario: String,
-    pub qps: f64,
-}
-
-/// What a file path is, by its name.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FileKind {
-    /// A result file of this run.
-    Result(RunKey),
-    /// A CSV whose name does not follow the result naming rules; the reason says what is off.
-    MisnamedCsv(String),
-    /// Anything else (not a CSV): passed over silently.
-    Other,
-}
 
 /// Whether a folder with this name is passed over while looking for results.
 pub fn skip_folder(name: &str) -> bool {
@@ -56,116 +42,143 @@ pub fn deployment_label(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)
 }
 
-/// Classifies a file by its path relative to the results folder.
-///
-/// Names are `LMBench_<scenario>_<qps>.csv` or `LMBench_<scenario>_qps<qps>.csv`; the scenario loses a
-/// trailing `_output`.
-pub fn classify(relative_path: &str) -> FileKind {
-    let (folder, name) = match relative_path.rsplit_once('/') {
-        Some((folder, name)) => (folder, name),
-        None => (".", relative_path),
-    };
-    let Some(stem) = strip_suffix_ignore_case(name, ".csv") else {
-        return FileKind::Other;
-    };
-    match parse_stem(stem) {
-        Ok((scenario, qps)) => FileKind::Result(RunKey { deployment: folder.to_string(), scenario, qps }),
-        Err(reason) => FileKind::MisnamedCsv(reason),
+/// How deployments are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeploymentBy {
+    /// The folder holding the results (above a tool's own per-run folders).
+    #[default]
+    Folder,
+    /// The model the files record as served.
+    Model,
+    /// The endpoint URL the files record as measured.
+    Target,
+}
+
+impl DeploymentBy {
+    pub const ALL: [DeploymentBy; 3] = [DeploymentBy::Folder, DeploymentBy::Model, DeploymentBy::Target];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DeploymentBy::Folder => "folder",
+            DeploymentBy::Model => "model",
+            DeploymentBy::Target => "target",
+        }
     }
 }
 
-fn strip_suffix_ignore_case<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
-    let split = name.len().checked_sub(suffix.len())?;
-    let (stem, tail) = (name.get(..split)?, name.get(split..)?);
-    tail.eq_ignore_ascii_case(suffix).then_some(stem)
+/// Whether a folder name is one a tool makes for each run it writes, so that its runs belong to the
+/// deployment folder above.
+fn is_tool_run_folder(name: &str, format: Format) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match format {
+        // reports-YYYYMMDD-HHMMSS
+        Format::InferencePerf => name
+            .strip_prefix("reports-")
+            .and_then(|rest| rest.split_once('-'))
+            .is_some_and(|(date, time)| digits(date, 8) && digits(time, 6)),
+        // SERVE--<params>-BENCH--<params> combinations and their experiment folder, YYYYMMDD_HHMMSS.
+        Format::VllmBench => {
+            name.starts_with("SERVE-")
+                || name.starts_with("BENCH-")
+                || name.split_once('_').is_some_and(|(date, time)| digits(date, 8) && digits(time, 6))
+        }
+        // <model>-<service>-<endpoint>-concurrency8 (or -request_rate10.0, -fixed_schedule, -user_centric-…),
+        // profile_runs/run_0001, trial_0001, search_iter_0001, sweep values such as concurrency_10, artifacts.
+        Format::Aiperf => {
+            let numbered = |prefix: &str| {
+                name.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            const SWEPT: [&str; 7] = ["concurrency", "request_rate", "rate", "request_count", "isl", "osl", "users"];
+            let sweep_value = name.split("__").all(|part| {
+                part.rsplit_once('_').is_some_and(|(key, value)| SWEPT.contains(&key) && value.parse::<f64>().is_ok())
+            });
+            ["profile_runs", "artifacts", "aggregate", "sweep_aggregate"].contains(&name)
+                || numbered("run_")
+                || numbered("trial_")
+                || numbered("search_iter_")
+                || sweep_value
+                || ["-concurrency", "-request_rate", "-fixed_schedule", "-user_centric"]
+                    .iter()
+                    .any(|m| name.contains(m))
+        }
+        Format::LmbenchCsv | Format::SglangBench | Format::Guidellm | Format::LlmdReport => false,
+    }
 }
 
-fn parse_stem(stem: &str) -> Result<(String, f64), String> {
-    const EXPECTED: &str = "expected LMBench_<scenario>_<qps>.csv or LMBench_<scenario>_qps<qps>.csv";
-    let Some(rest) = stem.strip_prefix("LMBench_") else {
-        return Err(format!("name does not start with LMBench_ ({EXPECTED})"));
-    };
-    let Some((scenario, qps_text)) = rest.rsplit_once('_') else {
-        return Err(format!("no QPS after the scenario ({EXPECTED})"));
-    };
-    let qps_text = qps_text.strip_prefix("qps").unwrap_or(qps_text);
-    let qps = match qps_text.parse::<f64>() {
-        Ok(qps) if qps.is_finite() && qps > 0.0 && !qps_text.starts_with(['+', '-']) => qps,
-        _ => return Err(format!("`{qps_text}` is not a positive QPS ({EXPECTED})")),
-    };
-    let scenario = scenario.strip_suffix("_output").unwrap_or(scenario);
-    if scenario.is_empty() {
-        return Err(format!("the scenario is empty ({EXPECTED})"));
+/// The deployment folder of a file read as `format`: the folder holding it, less the tool's own per-run
+/// folders at its end; `.` for the results folder itself.
+pub fn deployment_folder(file: &str, format: Format) -> String {
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    while parts.last().is_some_and(|name| is_tool_run_folder(name, format)) {
+        parts.pop();
     }
-    Ok((scenario.to_string(), qps))
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The deployment id of a run by the chosen rule. Naming by model or target falls back to the folder,
+/// with a warning, when the run's files record none.
+pub fn deployment_id(sourced: &Sourced, by: DeploymentBy, warnings: &mut Vec<Warning>) -> String {
+    let folder = || deployment_folder(&sourced.files[0], sourced.run.format);
+    let recorded = match by {
+        DeploymentBy::Folder => return folder(),
+        DeploymentBy::Model => sourced.run.model.as_deref(),
+        DeploymentBy::Target => sourced.run.target.as_deref(),
+    };
+    match recorded.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(name) => shown(name),
+        None => {
+            warnings.push(Warning::file(
+                &sourced.files[0],
+                format!("no {} recorded: the deployment is named by its folder", by.key()),
+            ));
+            folder()
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn result(path: &str) -> RunKey {
-        match classify(path) {
-            FileKind::Result(key) => key,
-            other => panic!("{path}: {other:?}"),
-        }
-    }
-
     #[test]
-    fn both_name_patterns() {
-        let key = result("standalone/standalone-vllm-llama-3b/LMBench_long_input_output_0.1.csv");
-        assert_eq!(key.deployment, "standalone/standalone-vllm-llama-3b");
-        assert_eq!(key.scenario, "long_input");
-        assert_eq!(key.qps, 0.1);
-        let key = result("llm-d-70b/LMBench_short_input_qps9.5.csv");
-        assert_eq!((key.deployment.as_str(), key.scenario.as_str(), key.qps), ("llm-d-70b", "short_input", 9.5));
-        let key = result("a/LMBench_sharegpt_output_40.csv");
-        assert_eq!((key.scenario.as_str(), key.qps), ("sharegpt", 40.0));
-    }
-
-    #[test]
-    fn nesting_and_top_level() {
-        assert_eq!(result("a/b/c/d/LMBench_x_1.csv").deployment, "a/b/c/d");
-        assert_eq!(result("LMBench_x_1.csv").deployment, ".");
-        assert_eq!(deployment_label("a/b/c"), "c");
-        assert_eq!(deployment_label("c"), "c");
-    }
-
-    #[test]
-    fn scenario_keeps_inner_underscores_and_output() {
-        assert_eq!(result("d/LMBench_long_output_input_2.csv").scenario, "long_output_input");
-        assert_eq!(result("d/LMBench_a_b_c_qps2.csv").scenario, "a_b_c");
-        assert_eq!(result("d/LMBench_x.CSV_1.CSV").scenario, "x.CSV");
-    }
-
-    #[test]
-    fn names_that_do_not_fit() {
-        for path in [
-            "d/results.csv",
-            "d/LMBench_.csv",
-            "d/LMBench_x_.csv",
-            "d/LMBench_x_abc.csv",
-            "d/LMBench_x_qps.csv",
-            "d/LMBench_x_-1.csv",
-            "d/LMBench_x_0.csv",
-            "d/LMBench_x_inf.csv",
-            "d/LMBench_x_NaN.csv",
-            "d/LMBench__5.csv",
-            "d/LMBench_5.csv",
-        ] {
-            match classify(path) {
-                FileKind::MisnamedCsv(reason) => assert!(reason.contains("expected"), "{path}: {reason}"),
-                other => panic!("{path} should be misnamed, got {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn non_csv_files_are_other() {
-        assert_eq!(classify("d/README.md"), FileKind::Other);
-        assert_eq!(classify("d/LMBench_x_1.json"), FileKind::Other);
-        assert_eq!(classify("d/csv"), FileKind::Other);
-        assert_eq!(classify("d/é.csv").clone(), classify("d/é.csv"));
+    fn tool_run_folders_belong_to_the_folder_above() {
+        assert_eq!(deployment_folder("a/b/LMBench_x_1.csv", Format::LmbenchCsv), "a/b");
+        assert_eq!(deployment_folder("LMBench_x_1.csv", Format::LmbenchCsv), ".");
+        assert_eq!(
+            deployment_folder("llm-d/reports-20250101-120000/stage_0_lifecycle_metrics.json", Format::InferencePerf),
+            "llm-d"
+        );
+        assert_eq!(
+            deployment_folder("llm-d/reports-2025/stage_0_lifecycle_metrics.json", Format::InferencePerf),
+            "llm-d/reports-2025"
+        );
+        assert_eq!(
+            deployment_folder(
+                "vllm/20250513_043751/SERVE--max_num_seqs=32-BENCH--max_concurrency=4/run=0.json",
+                Format::VllmBench
+            ),
+            "vllm"
+        );
+        assert_eq!(
+            deployment_folder(
+                "dep/artifacts/mock-model-openai-completions-concurrency2/profile_export.jsonl",
+                Format::Aiperf
+            ),
+            "dep"
+        );
+        assert_eq!(
+            deployment_folder("dep/base/profile_runs/run_0002/profile_export.jsonl", Format::Aiperf),
+            "dep/base"
+        );
+        assert_eq!(deployment_folder("dep/request_rate_5.0/profile_export.jsonl", Format::Aiperf), "dep");
+        assert_eq!(deployment_folder("aiperf-dep/profile_export.jsonl", Format::Aiperf), "aiperf-dep");
+        // Other tools' folders are not theirs to strip.
+        assert_eq!(deployment_folder("dep/run_0001/x.json", Format::VllmBench), "dep/run_0001");
     }
 
     #[test]
@@ -176,12 +189,12 @@ mod tests {
         let kept: Vec<&str> = paths.into_iter().filter(|p| !in_passed_over_folder(p, &outputs)).collect();
         assert_eq!(kept, ["a/x.csv", "rr/x.csv"]);
         assert!(output_folders([".gen-site-output", "x.csv"].into_iter()).is_empty());
+        assert_eq!(deployment_label("a/b/c"), "c");
     }
 
     #[test]
     fn hidden_folders_are_skipped() {
         assert!(skip_folder(".git"));
-        assert!(skip_folder(".cache"));
         assert!(!skip_folder("llm-d"));
     }
 }

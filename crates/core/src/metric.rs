@@ -1,6 +1,8 @@
 //! The per-request metrics, defined once: how each is computed from a request, its unit, and which
 //! direction is better.
 
+use crate::model::Request;
+
 use serde::Serialize;
 
 /// Which way a change is an improvement.
@@ -18,17 +20,19 @@ pub enum Metric {
     GenerationTime,
     E2eLatency,
     Tpot,
+    Itl,
     DecodeTokensPerS,
     PromptTokens,
     GenerationTokens,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 8] = [
         Metric::Ttft,
         Metric::GenerationTime,
         Metric::E2eLatency,
         Metric::Tpot,
+        Metric::Itl,
         Metric::DecodeTokensPerS,
         Metric::PromptTokens,
         Metric::GenerationTokens,
@@ -41,6 +45,7 @@ impl Metric {
             Metric::GenerationTime => "generation_time_s",
             Metric::E2eLatency => "e2e_latency_s",
             Metric::Tpot => "tpot_s",
+            Metric::Itl => "itl_s",
             Metric::DecodeTokensPerS => "decode_tokens_per_s",
             Metric::PromptTokens => "prompt_tokens",
             Metric::GenerationTokens => "generation_tokens",
@@ -54,6 +59,7 @@ impl Metric {
             Metric::GenerationTime => "Generation time",
             Metric::E2eLatency => "E2E latency",
             Metric::Tpot => "TPOT",
+            Metric::Itl => "ITL",
             Metric::DecodeTokensPerS => "Decode rate",
             Metric::PromptTokens => "Prompt tokens",
             Metric::GenerationTokens => "Generation tokens",
@@ -62,7 +68,7 @@ impl Metric {
 
     pub fn unit(self) -> &'static str {
         match self {
-            Metric::Ttft | Metric::GenerationTime | Metric::E2eLatency | Metric::Tpot => "s",
+            Metric::Ttft | Metric::GenerationTime | Metric::E2eLatency | Metric::Tpot | Metric::Itl => "s",
             Metric::DecodeTokensPerS => "tokens/s",
             Metric::PromptTokens | Metric::GenerationTokens => "tokens",
         }
@@ -71,35 +77,31 @@ impl Metric {
     /// Which direction is better; `None` for workload descriptors (token counts) that are not a quality.
     pub fn better(self) -> Option<Better> {
         match self {
-            Metric::Ttft | Metric::GenerationTime | Metric::E2eLatency | Metric::Tpot => Some(Better::Lower),
+            Metric::Ttft | Metric::GenerationTime | Metric::E2eLatency | Metric::Tpot | Metric::Itl => {
+                Some(Better::Lower)
+            }
             Metric::DecodeTokensPerS => Some(Better::Higher),
             Metric::PromptTokens | Metric::GenerationTokens => None,
         }
     }
 
-    /// The metric's value for one request, or `None` when it is undefined for that request
-    /// (TPOT needs at least two generated tokens, the decode rate a positive generation time).
+    /// The metric's value for one request, or `None` when it is undefined or unknown for that request:
+    /// TPOT needs at least two output tokens (unless the file states it), the decode rate a positive
+    /// generation time. ITL is not a per-request value: its gaps are pooled over the run.
     #[inline]
     pub fn of(self, r: &Request) -> Option<f64> {
-        match self {
-            Metric::Ttft => Some(r.ttft),
-            Metric::GenerationTime => Some(r.generation_time),
-            Metric::E2eLatency => Some(r.ttft + r.generation_time),
-            Metric::Tpot => (r.generation_tokens > 1.0).then(|| r.generation_time / (r.generation_tokens - 1.0)),
-            Metric::DecodeTokensPerS => (r.generation_time > 0.0).then(|| r.generation_tokens / r.generation_time),
-            Metric::PromptTokens => Some(r.prompt_tokens),
-            Metric::GenerationTokens => Some(r.generation_tokens),
-        }
+        let value = match self {
+            Metric::Ttft => r.ttft,
+            Metric::GenerationTime => r.generation_time,
+            Metric::E2eLatency => r.e2e_latency(),
+            Metric::Tpot if r.tpot.is_finite() => r.tpot,
+            Metric::Tpot if r.output_tokens > 1.0 => r.generation_time / (r.output_tokens - 1.0),
+            Metric::DecodeTokensPerS if r.generation_time > 0.0 => r.output_tokens / r.generation_time,
+            Metric::PromptTokens => r.input_tokens,
+            Metric::GenerationTokens => r.output_tokens,
+            Metric::Tpot | Metric::Itl | Metric::DecodeTokensPerS => return None,
+        };
+        // Unknown values are NaN; a derived value can overflow (a decode rate over a subnormal time).
+        value.is_finite().then_some(value)
     }
-}
-
-/// The fields of one request that the metrics need.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Request {
-    pub prompt_tokens: f64,
-    pub generation_tokens: f64,
-    pub ttft: f64,
-    pub generation_time: f64,
-    /// When the request was sent (Unix seconds); used for timelines.
-    pub launch_time: f64,
 }

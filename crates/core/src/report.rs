@@ -1,9 +1,10 @@
-//! The comparison as tables: one model per scenario and QPS level, rendered as the Markdown report
+//! The comparison as tables: one model per scenario and load level, rendered as the Markdown report
 //! (README.md) and as an aligned table for the terminal.
 
 use crate::analysis::Analysis;
 use crate::compare::{Change, Quantity, Rate};
 use crate::metric::Metric;
+use crate::model::Load;
 use crate::stats::Stat;
 use crate::text;
 use std::fmt::Write;
@@ -29,20 +30,37 @@ pub struct Cell {
     pub change: Option<Change>,
 }
 
-/// One deployment's row at one scenario and QPS level.
+/// One deployment's row at one scenario and load level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub deployment: String,
     pub label: String,
     pub is_baseline: bool,
+    /// Successful requests, and failed ones when the files tell.
     pub requests: usize,
+    pub failed: Option<usize>,
+    /// Whether the figures come from the files' aggregates rather than per-request records.
+    pub aggregate_only: bool,
     pub cells: Vec<Cell>,
 }
 
-/// The table of one scenario and QPS level: a row per deployment that has that run, the baseline first,
+impl Row {
+    /// `12`, `12 (2 failed, 14 %)`.
+    pub fn requests_text(&self) -> String {
+        match self.failed {
+            Some(failed) if failed > 0 => {
+                let rate = failed as f64 / (failed + self.requests) as f64 * 100.0;
+                format!("{} ({failed} failed, {} %)", self.requests, text::significant(rate))
+            }
+            _ => self.requests.to_string(),
+        }
+    }
+}
+
+/// The table of one scenario and load level: a row per deployment that has that run, the baseline first,
 /// then in deployment order.
-pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quantities: &[Quantity]) -> Vec<Row> {
-    let base = analysis.run(baseline, scenario, qps);
+pub fn table(analysis: &Analysis, scenario: &str, load: Load, baseline: &str, quantities: &[Quantity]) -> Vec<Row> {
+    let base = analysis.run(baseline, scenario, load);
     let baseline_first = analysis
         .deployments
         .iter()
@@ -50,7 +68,7 @@ pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quan
         .chain(analysis.deployments.iter().filter(|d| d.id != baseline));
     baseline_first
         .filter_map(|d| {
-            let run = analysis.run(&d.id, scenario, qps)?;
+            let run = analysis.run(&d.id, scenario, load)?;
             let is_baseline = d.id == baseline;
             let cells = quantities
                 .iter()
@@ -60,7 +78,15 @@ pub fn table(analysis: &Analysis, scenario: &str, qps: f64, baseline: &str, quan
                     change: base.filter(|_| !is_baseline).and_then(|b| Change::between(q, b, run)),
                 })
                 .collect();
-            Some(Row { deployment: d.id.clone(), label: d.label.clone(), is_baseline, requests: run.requests, cells })
+            Some(Row {
+                deployment: d.id.clone(),
+                label: d.label.clone(),
+                is_baseline,
+                requests: run.requests,
+                failed: run.failed_requests,
+                aggregate_only: !run.per_request,
+                cells,
+            })
         })
         .collect()
 }
@@ -79,7 +105,7 @@ fn header() -> Vec<String> {
 }
 
 fn row_texts(row: &Row, name: String) -> Vec<String> {
-    let mut texts = vec![name, row.requests.to_string()];
+    let mut texts = vec![name, row.requests_text()];
     texts.extend(row.cells.iter().map(cell_text));
     texts
 }
@@ -90,39 +116,48 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
     let mut md = String::new();
     let esc = text::markdown;
     let baseline = analysis.label(&analysis.baseline);
-    let _ = writeln!(md, "# LMBench comparison: {}\n", esc(title));
+    let _ = writeln!(md, "# Benchmark comparison: {}\n", esc(title));
+    let failed = analysis.total_failed();
     let _ = writeln!(
         md,
-        "{}, {}, {} in {}. Baseline: **{}**. \
-         Changes are against the baseline at the same scenario and QPS: ✓ better, ✗ worse, = within 0.05 %. \
+        "{}, {}, {}{} in {}. Baseline: **{}**. \
+         Changes are against the baseline at the same scenario and load: ✓ better, ✗ worse, = within 0.05 %. \
          Latency is better lower, throughput higher.\n",
         text::count(analysis.deployments.len(), "deployment"),
         text::count(analysis.scenarios().len(), "scenario"),
         text::count(analysis.total_requests(), "request"),
+        if failed > 0 { format!(" (and {failed} failed)") } else { String::new() },
         text::count(analysis.runs.len(), "run"),
         esc(baseline),
     );
 
     md.push_str("## What was compared\n\n");
     md.push_str(
-        "| Deployment | Folder | Scenario | QPS levels | Requests | Skipped rows |\n|---|---|---|---|---:|---:|\n",
+        "| Deployment | Folder | Tool | Scenario | Loads | Requests | Failed | Skipped records |\n\
+         |---|---|---|---|---|---:|---:|---:|\n",
     );
     for d in &analysis.deployments {
-        for scenario in analysis.scenarios() {
-            let runs: Vec<_> = analysis.runs_of(&d.id, scenario).collect();
+        for sweep in analysis.sweeps() {
+            let runs: Vec<_> = analysis.runs_of(&d.id, &sweep).collect();
             if runs.is_empty() {
                 continue;
             }
-            let levels: Vec<String> = runs.iter().map(|r| text::qps(r.qps)).collect();
+            let levels: Vec<String> = runs.iter().map(|r| r.load.level()).collect();
+            let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
+            tools.dedup();
+            let failed: Option<usize> = runs.iter().map(|r| r.failed_requests).sum();
             let _ = writeln!(
                 md,
-                "| {}{} | {} | {} | {} | {} | {} |",
+                "| {}{} | {} | {} | {} | {} {} | {} | {} | {} |",
                 esc(&d.label),
                 if d.id == analysis.baseline { " (baseline)" } else { "" },
                 esc(&d.id),
-                esc(scenario),
+                tools.join(", "),
+                esc(&sweep.scenario),
+                sweep.kind.axis(),
                 levels.join(", "),
                 runs.iter().map(|r| r.requests).sum::<usize>(),
+                failed.map_or("–".to_string(), |f| f.to_string()),
                 runs.iter().map(|r| r.skipped_rows).sum::<usize>(),
             );
         }
@@ -137,12 +172,12 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
         }
     }
 
-    md.push_str("## Results by scenario and QPS\n\n");
-    for scenario in analysis.scenarios() {
-        let _ = writeln!(md, "### Scenario {}\n", esc(scenario));
-        for qps in analysis.qps_levels(scenario) {
-            let _ = writeln!(md, "#### {} at {} QPS\n", esc(scenario), text::qps(qps));
-            let rows = table(analysis, scenario, qps, &analysis.baseline, &TABLE_QUANTITIES);
+    md.push_str("## Results by scenario and load\n\n");
+    for sweep in analysis.sweeps() {
+        let _ = writeln!(md, "### Scenario {}\n", esc(&sweep.to_string()));
+        for load in analysis.levels(&sweep) {
+            let _ = writeln!(md, "#### {} at {}\n", esc(&sweep.scenario), load);
+            let rows = table(analysis, &sweep.scenario, load, &analysis.baseline, &TABLE_QUANTITIES);
             let header = header();
             let _ = writeln!(md, "| {} |", header.join(" | "));
             let _ = writeln!(md, "|---|{}", "---:|".repeat(header.len() - 1));
@@ -151,7 +186,10 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
                 let _ = writeln!(md, "| {} |", row_texts(row, name).join(" | "));
             }
             if !rows.iter().any(|r| r.is_baseline) {
-                let _ = writeln!(md, "\nThe baseline has no run at this QPS level: nothing to compare against.");
+                let _ = writeln!(md, "\nThe baseline has no run at this load: nothing to compare against.");
+            }
+            if rows.iter().any(|r| r.aggregate_only) {
+                let _ = writeln!(md, "\n– marks a statistic the file does not state (aggregate-only results).");
             }
             md.push('\n');
         }
@@ -162,7 +200,7 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
 fn write_warnings(md: &mut String, analysis: &Analysis) {
     const LISTED: usize = 50;
     if analysis.warnings.is_empty() {
-        md.push_str("Every row of every result file was used.\n\n");
+        md.push_str("Every record of every result file was used.\n\n");
         return;
     }
     let problems = text::count(analysis.warnings.len(), "problem");
@@ -176,21 +214,22 @@ fn write_warnings(md: &mut String, analysis: &Analysis) {
     md.push('\n');
 }
 
-/// The comparison as aligned plain-text tables, one per scenario and QPS level.
+/// The comparison as aligned plain-text tables, one per scenario and load level.
 pub fn terminal(analysis: &Analysis) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Baseline: {}. Changes against it: ✓ better, ✗ worse, = within 0.05 %.",
-        analysis.label(&analysis.baseline)
+        text::shown(analysis.label(&analysis.baseline))
     );
-    for scenario in analysis.scenarios() {
-        for qps in analysis.qps_levels(scenario) {
-            let _ = writeln!(out, "\n{} at {} QPS", scenario, text::qps(qps));
-            let rows = table(analysis, scenario, qps, &analysis.baseline, &TABLE_QUANTITIES);
+    for sweep in analysis.sweeps() {
+        for load in analysis.levels(&sweep) {
+            let _ = writeln!(out, "\n{} at {}", text::shown(&sweep.scenario), load);
+            let rows = table(analysis, &sweep.scenario, load, &analysis.baseline, &TABLE_QUANTITIES);
             let mut lines = vec![header()];
             lines.extend(rows.iter().map(|row| {
-                let name = if row.is_baseline { format!("{} (baseline)", row.label) } else { row.label.clone() };
+                let label = text::shown(&row.label);
+                let name = if row.is_baseline { format!("{label} (baseline)") } else { label };
                 row_texts(row, name)
             }));
             write_aligned(&mut out, &lines);

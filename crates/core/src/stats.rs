@@ -6,10 +6,12 @@ use serde::Serialize;
 /// The percentiles reported for every metric, besides min (0) and max (100).
 pub const PERCENTILES: [f64; 7] = [5.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
 
-/// Summary of one metric over one run. Every field but `n` is `None` when `n` is 0; `std` also when `n` < 2.
+/// Summary of one metric over one run. Computed from requests, every field but `n` is `None` when `n` is 0,
+/// and `std` also when `n` < 2. Read from a file's aggregates, only the statistics the file states are
+/// set (`n` too may be unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 pub struct Summary {
-    pub n: usize,
+    pub n: Option<usize>,
     pub mean: Option<f64>,
     pub std: Option<f64>,
     pub min: Option<f64>,
@@ -51,18 +53,66 @@ impl Stat {
     }
 }
 
+/// A statistic of a [`Summary`], for readers that set them one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Mean,
+    Std,
+    Min,
+    P5,
+    P25,
+    P50,
+    P75,
+    P90,
+    P95,
+    P99,
+    Max,
+}
+
+impl Field {
+    pub const ALL: [Field; 11] = [
+        Field::Mean,
+        Field::Std,
+        Field::Min,
+        Field::P5,
+        Field::P25,
+        Field::P50,
+        Field::P75,
+        Field::P90,
+        Field::P95,
+        Field::P99,
+        Field::Max,
+    ];
+}
+
 impl Summary {
+    /// Nothing known, not even the count.
+    pub const UNKNOWN: Summary = Summary {
+        n: None,
+        mean: None,
+        std: None,
+        min: None,
+        p5: None,
+        p25: None,
+        p50: None,
+        p75: None,
+        p90: None,
+        p95: None,
+        p99: None,
+        max: None,
+    };
+
     /// Summarises `values`, which are reordered (sorted) in place. Values must not be NaN.
     pub fn of(values: &mut [f64]) -> Summary {
         let n = values.len();
         if n == 0 {
-            return Summary::default();
+            return Summary { n: Some(0), ..Summary::UNKNOWN };
         }
         sort(values);
         let mean = mean(values);
         let p = |q| Some(percentile_of_sorted(values, q));
         Summary {
-            n,
+            n: Some(n),
             mean: Some(mean),
             std: sample_std(values, mean),
             min: Some(values[0]),
@@ -75,6 +125,34 @@ impl Summary {
             p99: p(99.0),
             max: Some(values[n - 1]),
         }
+    }
+
+    pub fn field(&self, field: Field) -> Option<f64> {
+        let mut copy = *self;
+        *copy.field_mut(field)
+    }
+
+    pub fn field_mut(&mut self, field: Field) -> &mut Option<f64> {
+        match field {
+            Field::Mean => &mut self.mean,
+            Field::Std => &mut self.std,
+            Field::Min => &mut self.min,
+            Field::P5 => &mut self.p5,
+            Field::P25 => &mut self.p25,
+            Field::P50 => &mut self.p50,
+            Field::P75 => &mut self.p75,
+            Field::P90 => &mut self.p90,
+            Field::P95 => &mut self.p95,
+            Field::P99 => &mut self.p99,
+            Field::Max => &mut self.max,
+        }
+    }
+
+    /// Whether anything is known besides the count.
+    pub fn has_values(&self) -> bool {
+        [self.mean, self.std, self.min, self.p5, self.p25, self.p50, self.p75, self.p90, self.p95, self.p99, self.max]
+            .iter()
+            .any(Option::is_some)
     }
 
     pub fn get(&self, stat: Stat) -> Option<f64> {
@@ -151,9 +229,9 @@ mod tests {
 
     #[test]
     fn empty_and_single_samples() {
-        assert_eq!(Summary::of(&mut []), Summary::default());
+        assert_eq!(Summary::of(&mut []), Summary { n: Some(0), ..Summary::UNKNOWN });
         let s = Summary::of(&mut [2.5]);
-        assert_eq!((s.n, s.mean, s.std, s.p99, s.min), (1, Some(2.5), None, Some(2.5), Some(2.5)));
+        assert_eq!((s.n, s.mean, s.std, s.p99, s.min), (Some(1), Some(2.5), None, Some(2.5), Some(2.5)));
     }
 
     #[test]
@@ -186,7 +264,7 @@ mod tests {
             }
             let m = s.mean.unwrap();
             prop_assert!(s.min.unwrap() <= m + 1e-9 && m <= s.max.unwrap() + 1e-9);
-            prop_assert_eq!(s.n, original.len());
+            prop_assert_eq!(s.n, Some(original.len()));
         }
 
         #[test]

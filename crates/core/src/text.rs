@@ -60,6 +60,27 @@ pub fn change(change: &Change) -> String {
     format!("{pct:+.1}% {mark}")
 }
 
+/// How many characters of a text from the user's files are echoed in a message.
+pub const SHOWN_CHARS: usize = 80;
+
+/// Text from the user's files made safe to echo in a message: control characters (escape sequences,
+/// line ends) shown as `\u{1b}`-style escapes, and at most [`SHOWN_CHARS`] characters, then `…`.
+pub fn shown(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Escapes text for Markdown (table cells included): characters with a meaning become escapes or
 /// entities, so names from the user's folders render as the text they are, never as markup or HTML.
 pub fn markdown(text: &str) -> String {
@@ -116,6 +137,14 @@ mod tests {
         assert_eq!(change(&Change::new(q, 2.0, 2.2).unwrap()), "+10.0% ✗");
         assert_eq!(change(&Change::new(q, 2.0, 2.0).unwrap()), "+0.0% =");
         assert_eq!(change(&Change::new(q, 0.0, 2.0).unwrap()), "n/a");
+    }
+
+    #[test]
+    fn shown_text_is_bounded_and_has_no_controls() {
+        assert_eq!(shown("abc"), "abc");
+        assert_eq!(shown("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
+        let long = "x".repeat(1000);
+        assert_eq!(shown(&long).chars().count(), SHOWN_CHARS + 1);
     }
 
     #[test]

@@ -14,6 +14,12 @@ pub struct Warning {
     pub message: String,
 }
 
+/// Orders warnings by file and line, and drops repeats: the order of every list of warnings.
+pub fn sort(warnings: &mut Vec<Warning>) {
+    crate::sorting::sort_by(warnings, |a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    warnings.dedup();
+}
+
 impl Warning {
     pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
         Warning { file: file.into(), line: None, message: message.into() }

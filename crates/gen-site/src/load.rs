@@ -1,11 +1,11 @@
-//! Reading and parsing the result files in parallel, with a progress bar for large inputs.
+//! Reading the candidate files in parallel with the core's readers, with a progress bar for large inputs,
+//! and packing those that hold results for the site.
 
+use crate::site::DataWriter;
 use crate::walk::Candidate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serving_compare::analysis::ResultFile;
-use serving_compare::bundle::PackedFile;
-use serving_compare::parse::parse_csv;
+use serving_compare::formats::{read, Found};
 use serving_compare::warning::Warning;
 use std::fs;
 
@@ -14,23 +14,16 @@ const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
 /// What loading found.
 pub struct Loaded {
-    pub files: Vec<ResultFile>,
-    /// Every file that could be read, compressed for the site.
-    pub packed: Vec<PackedFile>,
-    /// Files that could not be read: the site's viewer can't find these problems itself.
-    pub read_warnings: Vec<Warning>,
-    pub parse_warnings: Vec<Warning>,
+    /// What each file holds, by relative path, in path order.
+    pub reads: Vec<(String, Found)>,
+    /// Every problem met reading the files.
+    pub warnings: Vec<Warning>,
 }
 
-enum Outcome {
-    /// The file, packed for the site, and parsed (or why it can't be used).
-    Read(PackedFile, Result<ResultFile, Warning>),
-    Unreadable(Warning),
-}
-
-/// Reads, parses and packs every candidate. Each file's bytes are dropped once parsed and compressed,
-/// so memory holds the parsed requests, the compressed files, and only as many raw files as threads.
-pub fn load(candidates: Vec<Candidate>, show_progress: bool) -> Loaded {
+/// Reads and parses every candidate, and puts those that hold results (or parts of them), compressed,
+/// into the site's data, which reads them again. Each file's bytes are dropped once parsed and
+/// compressed, so memory holds what was read and only as many raw files as threads.
+pub fn load(candidates: Vec<Candidate>, show_progress: bool, data: &DataWriter) -> Loaded {
     let total: u64 = candidates.iter().map(|c| c.size).sum();
     let progress = if show_progress && total >= PROGRESS_MIN_BYTES {
         let bar = ProgressBar::new(total);
@@ -42,38 +35,33 @@ pub fn load(candidates: Vec<Candidate>, show_progress: bool) -> Loaded {
     } else {
         ProgressBar::hidden()
     };
-    let outcomes: Vec<Outcome> = candidates
+    let outcomes: Vec<(String, Found, Vec<Warning>)> = candidates
         .into_par_iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let outcome = match fs::read(&c.path) {
                 Ok(bytes) => {
-                    let parsed = parse_csv(&c.relative, &bytes);
-                    let packed = PackedFile::pack(&c.relative, &bytes);
-                    Outcome::Read(packed, parsed.map(|parsed| ResultFile { path: c.relative, key: c.key, parsed }))
+                    let packed = crate::site::pack(&c.relative, &bytes);
+                    let read = read(&c.relative, bytes);
+                    let holds_results = matches!(read.found, Found::Runs(_) | Found::Part(_));
+                    data.add(i, holds_results.then_some(packed));
+                    (c.relative, read.found, read.warnings)
                 }
-                Err(e) => Outcome::Unreadable(Warning::file(c.relative, format!("can't be read: {e}"))),
+                Err(e) => {
+                    data.add(i, None);
+                    let warning = Warning::file(&c.relative, format!("can't be read: {e}"));
+                    (c.relative, Found::Nothing, vec![warning])
+                }
             };
             progress.inc(c.size);
             outcome
         })
         .collect();
     progress.finish_and_clear();
-    let mut loaded =
-        Loaded { files: Vec::new(), packed: Vec::new(), read_warnings: Vec::new(), parse_warnings: Vec::new() };
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Read(packed, parsed) => {
-                loaded.packed.push(packed);
-                match parsed {
-                    Ok(mut file) => {
-                        loaded.parse_warnings.append(&mut file.parsed.warnings);
-                        loaded.files.push(file);
-                    }
-                    Err(warning) => loaded.parse_warnings.push(warning),
-                }
-            }
-            Outcome::Unreadable(warning) => loaded.read_warnings.push(warning),
-        }
+    let mut loaded = Loaded { reads: Vec::new(), warnings: Vec::new() };
+    for (relative, found, mut warnings) in outcomes {
+        loaded.reads.push((relative, found));
+        loaded.warnings.append(&mut warnings);
     }
     loaded
 }

@@ -1,5 +1,6 @@
-//! gen-site: reads a folder of LMBench results and writes the comparison report (summary.json,
-//! README.md, plots) into an output folder, with the comparison table on stdout.
+//! gen-site: reads a folder of LLM benchmark results (LMBench, vLLM, SGLang, GuideLLM, inference-perf,
+//! AIPerf, llm-d benchmark reports) and writes the comparison report (summary.json, README.md, plots) and
+//! site into an output folder, with the comparison table on stdout.
 
 mod load;
 mod output;
@@ -7,12 +8,14 @@ mod plots;
 mod site;
 mod walk;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use output::Staging;
 use rayon::prelude::*;
-use serving_compare::analysis::{group_runs, Analysis, Run};
-use serving_compare::bundle::PackedFile;
+use serving_compare::analysis::{group_runs, Analysis, Grouping, Run};
+use serving_compare::bundle::Options;
 use serving_compare::charts::{ChartView, Figure};
+use serving_compare::discovery::DeploymentBy;
+use serving_compare::formats::assemble;
 use serving_compare::warning::Warning;
 use serving_compare::{report, summary, text};
 use std::io::{IsTerminal, Write};
@@ -20,13 +23,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Compare LLM-serving deployments from their LMBench results: writes summary.json, a Markdown report
-/// and plots into OUT, and prints the comparison table.
+/// Compare LLM-serving deployments from their benchmark results: writes summary.json, a Markdown report,
+/// plots and an interactive site into OUT, and prints the comparison table.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// The results folder: one folder per deployment holding LMBench_<scenario>_<qps>.csv or
-    /// LMBench_<scenario>_qps<qps>.csv files, at any depth.
+    /// The results folder: one folder per deployment holding the result files of LMBench, vLLM bench,
+    /// SGLang bench_serving, GuideLLM, inference-perf, AIPerf or llm-d benchmark reports, at any depth.
     results: PathBuf,
     /// Output folder; created if needed. Refused if it holds files gen-site did not write.
     #[arg(short, long, default_value = "gen-site-out")]
@@ -41,6 +44,32 @@ struct Args {
     /// Exit with an error status if any input problem was found (the report is still written).
     #[arg(long)]
     strict: bool,
+    /// How deployments are named: by the folder holding their results, or by the model or the target URL
+    /// their files record.
+    #[arg(long, value_enum, default_value_t = NameBy::Folder)]
+    deployment_by: NameBy,
+    /// Put every run in this scenario, whatever the files name: for results of one workload written by
+    /// tools that name it differently.
+    #[arg(long, value_name = "NAME")]
+    scenario: Option<String>,
+}
+
+/// `--deployment-by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NameBy {
+    Folder,
+    Model,
+    Target,
+}
+
+impl From<NameBy> for DeploymentBy {
+    fn from(by: NameBy) -> DeploymentBy {
+        match by {
+            NameBy::Folder => DeploymentBy::Folder,
+            NameBy::Model => DeploymentBy::Model,
+            NameBy::Target => DeploymentBy::Target,
+        }
+    }
 }
 
 const GENERATOR: &str = concat!("gen-site ", env!("CARGO_PKG_VERSION"));
@@ -70,33 +99,39 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let staging = Staging::begin(&args.out, args.force)?;
     let out_canonical = args.out.canonicalize().map_err(|e| format!("`{}`: {e}", args.out.display()))?;
 
-    let found = walk::find_results(results, Some(&out_canonical));
-    let mut warnings = found.warnings;
-    if found.candidates.is_empty() {
+    let walked = walk::find_results(results, Some(&out_canonical));
+    let mut warnings = walked.warnings;
+    if walked.candidates.is_empty() {
         report_warnings(&warnings);
         return Err(format!(
-            "no result files in `{}`: expected files named LMBench_<scenario>_<qps>.csv or LMBench_<scenario>_qps<qps>.csv",
+            "no result files in `{}`: expected the CSV, JSON, JSON lines or YAML files of LMBench, vLLM bench, \
+             SGLang bench_serving, GuideLLM, inference-perf, AIPerf or llm-d benchmark reports",
             results.display()
         ));
     }
-    let loaded = load::load(found.candidates, std::io::stderr().is_terminal());
-    // Problems met before parsing, which the site's viewer can't find by itself.
-    warnings.extend(loaded.read_warnings);
-    let site_warnings = warnings.clone();
-    warnings.extend(loaded.parse_warnings);
-    warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    report_warnings(&warnings);
-
-    let groups = group_runs(&loaded.files);
-    let runs: Vec<Run> = groups.par_iter().filter_map(|(key, members)| Run::summarise(key, members)).collect();
-    drop(groups);
-    drop(loaded.files);
     let root_label =
         results_canonical.file_name().map_or_else(|| "results".to_string(), |n| n.to_string_lossy().into_owned());
+    let data_failed = |e: std::io::Error| format!("{}: {e}", site::DATA_FILE);
+    let data_path = staging.path(site::DATA_FILE).map_err(data_failed)?;
+    let data = site::DataWriter::create(&data_path, &root_label, GENERATOR).map_err(data_failed)?;
+    let loaded = load::load(walked.candidates, std::io::stderr().is_terminal(), &data);
+    warnings.extend(loaded.warnings);
+    let sourced = assemble(loaded.reads, &mut warnings);
+    let grouping = Grouping { deployment_by: args.deployment_by.into(), scenario: args.scenario.clone() };
+    let groups = group_runs(sourced, &grouping, &mut warnings);
+    serving_compare::warning::sort(&mut warnings);
+    report_warnings(&warnings);
+    let runs: Vec<Run> = groups.par_iter().map(Run::summarise).collect();
+    drop(groups);
     let analysis = Analysis::new(runs, warnings, &root_label, args.baseline.as_deref())?;
 
     let mut written = write_report(&staging, &analysis, &root_label)?;
-    written.extend(write_site(&staging, &root_label, &loaded.packed, &site_warnings)?);
+    let options = Options {
+        deployment_by: grouping.deployment_by.key(),
+        scenario: grouping.scenario.clone(),
+        baseline: analysis.baseline.clone(),
+    };
+    written.extend(write_site(&staging, &root_label, &options, data, &analysis.warnings)?);
     staging.commit(&written).map_err(|e| format!("can't write into `{}`: {e}", args.out.display()))?;
 
     let mut stdout = std::io::stdout().lock();
@@ -124,11 +159,12 @@ fn report_warnings(warnings: &[Warning]) {
     }
 }
 
-/// Stages the site's files; returns their relative paths.
+/// Stages the site's files, ending data.js; returns their relative paths.
 fn write_site(
     staging: &Staging,
     title: &str,
-    packed: &[PackedFile],
+    options: &Options,
+    data: site::DataWriter,
     warnings: &[Warning],
 ) -> Result<Vec<String>, String> {
     let mut written = Vec::new();
@@ -137,8 +173,7 @@ fn write_site(
         written.push(relative);
     }
     let failed = |e: std::io::Error| format!("{}: {e}", site::DATA_FILE);
-    site::write_data(&staging.path(site::DATA_FILE).map_err(failed)?, title, GENERATOR, packed, warnings)
-        .map_err(failed)?;
+    data.finish(options, warnings).map_err(failed)?;
     written.push(site::DATA_FILE.to_string());
     Ok(written)
 }

@@ -1,39 +1,39 @@
-//! Finding the result files under the results folder: walks folders (passing over hidden ones and this
-//! tool's own output), and sorts what it sees with the core's naming rules.
+//! Finding the files that may be results under the results folder: walks folders (passing over hidden
+//! ones and this tool's own output) and keeps the files whose names the readers may take.
 
-use serving_compare::discovery::{classify, skip_folder, FileKind, RunKey, OUTPUT_MARKER};
+use serving_compare::discovery::{skip_folder, OUTPUT_MARKER};
+use serving_compare::formats::is_candidate;
 use serving_compare::warning::Warning;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// A result file to read.
+/// A file to read.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     /// Relative to the results folder, `/`-separated.
     pub relative: String,
     pub path: PathBuf,
-    pub key: RunKey,
     pub size: u64,
 }
 
-/// The result files found, sorted by relative path, and warnings about what could not be used.
+/// The files found, sorted by relative path, and warnings about folders that could not be walked.
 #[derive(Debug, Default)]
-pub struct Found {
+pub struct Walked {
     pub candidates: Vec<Candidate>,
     pub warnings: Vec<Warning>,
 }
 
 /// Walks `root`. `skip` is a folder (canonical) never to enter: the output folder.
-pub fn find_results(root: &Path, skip: Option<&Path>) -> Found {
-    let mut found = Found::default();
+pub fn find_results(root: &Path, skip: Option<&Path>) -> Walked {
+    let mut found = Walked::default();
     let mut visited = HashSet::new();
     walk(root, "", skip, &mut visited, &mut found);
     found.candidates.sort_by(|a, b| a.relative.cmp(&b.relative));
     found
 }
 
-fn walk(folder: &Path, relative: &str, skip: Option<&Path>, visited: &mut HashSet<PathBuf>, found: &mut Found) {
+fn walk(folder: &Path, relative: &str, skip: Option<&Path>, visited: &mut HashSet<PathBuf>, found: &mut Walked) {
     let shown = if relative.is_empty() { ".".to_string() } else { relative.to_string() };
     // Following links is useful (results folders are often assembled from links) but must not loop.
     match fs::canonicalize(folder) {
@@ -77,12 +77,8 @@ fn walk(folder: &Path, relative: &str, skip: Option<&Path>, visited: &mut HashSe
             }
             continue;
         }
-        match classify(&child) {
-            FileKind::Result(key) => {
-                found.candidates.push(Candidate { relative: child, path, key, size: metadata.len() })
-            }
-            FileKind::MisnamedCsv(reason) => found.warnings.push(Warning::file(child, format!("not read: {reason}"))),
-            FileKind::Other => {}
+        if is_candidate(&name) {
+            found.candidates.push(Candidate { relative: child, path, size: metadata.len() });
         }
     }
 }

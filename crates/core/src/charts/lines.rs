@@ -1,0 +1,118 @@
+//! A quantity against the load level, one line per deployment, with an optional band to another
+//! statistic. Loads without a bound have no place on this axis and are left out.
+
+use super::{axis_title, colour, draw_axes, err, frame, no_data, tick, Area, Axes, ChartView, Hit};
+use crate::analysis::Analysis;
+use crate::compare::Quantity;
+use crate::model::Sweep;
+use crate::stats::Stat;
+use crate::text;
+use plotters::prelude::*;
+use std::ops::Range;
+
+/// One line per deployment of a quantity against the load; with `band`, a shaded band from the line's
+/// statistic up to the band's (for instance p50 to p90).
+pub fn load_line_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    a: &Analysis,
+    sweep: &Sweep,
+    quantity: Quantity,
+    band: Option<Stat>,
+    view: &ChartView,
+) -> Result<Vec<Hit>, String> {
+    let band_quantity = match (quantity, band) {
+        (Quantity::Stat(metric, _), Some(stat)) => Some(Quantity::Stat(metric, stat)),
+        _ => None,
+    };
+    let caption = match (band_quantity, band) {
+        (Some(_), Some(stat)) => {
+            format!("{} (band to {}) vs {} · {}", quantity.label(), stat.key(), sweep.kind.axis(), sweep)
+        }
+        _ => format!("{} vs {} · {}", quantity.label(), sweep.kind.axis(), sweep),
+    };
+    /// Load level, value, and the band's value.
+    type Point = (f64, f64, Option<f64>);
+    let series: Vec<(usize, Vec<Point>)> = view
+        .deployments
+        .iter()
+        .map(|&d| {
+            let points = a
+                .runs_of(&a.deployments[d].id, sweep)
+                .filter_map(|r| Some((r.load.value?, quantity.of(r)?, band_quantity.and_then(|b| b.of(r)))))
+                .collect();
+            (d, points)
+        })
+        .filter(|(_, p): &(usize, Vec<_>)| !p.is_empty())
+        .collect();
+    let all = || series.iter().flat_map(|(_, p)| p.iter());
+    let values = || all().flat_map(|&(_, v, b)| [Some(v), b]).flatten();
+    let levels = || all().map(|p| p.0);
+    let (Some(lo), Some(hi), Some(first), Some(last)) =
+        (values().reduce(f64::min), values().reduce(f64::max), levels().reduce(f64::min), levels().reduce(f64::max))
+    else {
+        return no_data(area, &caption, "no data at a bounded load");
+    };
+    let scale = view.scale;
+    let mut chart = frame(area, &caption, level_range(first, last), scale.range(lo, hi))?;
+    let y_labels = |v: &f64| scale.label(*v);
+    let x_labels = |v: &f64| tick(*v);
+    draw_axes(
+        &mut chart,
+        Axes {
+            x_labels: &x_labels,
+            y_labels: &y_labels,
+            x_desc: sweep.kind.axis(),
+            y_desc: &axis_title(&quantity.label(), quantity.unit()),
+            categories: None,
+        },
+    )?;
+    let mut hits = Vec::new();
+    for (d, points) in &series {
+        let c = colour(*d);
+        let banded: Vec<(f64, f64, f64)> = points.iter().filter_map(|&(q, v, b)| Some((q, v, b?))).collect();
+        if banded.len() > 1 {
+            let outline = banded
+                .iter()
+                .map(|&(q, v, _)| (q, scale.map(v)))
+                .chain(banded.iter().rev().map(|&(q, _, b)| (q, scale.map(b))));
+            // A light fill and an outlined edge, so that overlapping bands of several deployments stay readable.
+            chart.draw_series([Polygon::new(outline.collect::<Vec<_>>(), c.mix(0.08).filled())]).map_err(err)?;
+            let edge = banded.iter().map(|&(q, _, b)| (q, scale.map(b)));
+            chart.draw_series(LineSeries::new(edge, c.mix(0.45).stroke_width(1))).map_err(err)?;
+        }
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|&(q, v, _)| (q, scale.map(v))), c.stroke_width(2)))
+            .map_err(err)?
+            .label(a.deployments[*d].label.clone());
+        chart
+            .draw_series(points.iter().map(|&(q, v, _)| Circle::new((q, scale.map(v)), 3, c.filled())))
+            .map_err(err)?;
+        for &(q, v, b) in points {
+            let (x, y) = chart.backend_coord(&(q, scale.map(v)));
+            let band_text = b
+                .map(|b| format!(" ({} {})", band.map_or("", Stat::key), text::exact(Some(b), quantity.unit())))
+                .unwrap_or_default();
+            hits.push(Hit {
+                x,
+                y,
+                deployment: *d,
+                text: format!(
+                    "{} at {}: {} {}{}",
+                    a.deployments[*d].label,
+                    crate::model::Load { kind: sweep.kind, value: Some(q) },
+                    quantity.label(),
+                    text::exact(Some(v), quantity.unit()),
+                    band_text
+                ),
+            });
+        }
+    }
+    Ok(hits)
+}
+
+/// The drawn span of load levels: the measured levels with a margin, not from zero (levels from 8 to 40
+/// QPS would otherwise crowd the right of the chart).
+fn level_range(first: f64, last: f64) -> Range<f64> {
+    let span = if last > first { last - first } else { first.abs().max(1.0) * 0.2 };
+    (first - span * 0.05).max(if first >= 0.0 { 0.0 } else { f64::MIN })..(last + span * 0.05)
+}

@@ -1,0 +1,337 @@
+//! Structured documents as the readers see them: JSON (one value, appended values, or JSON lines), with
+//! Python's bare `NaN`/`Infinity` accepted; YAML is turned into JSON first, so that readers have one kind
+//! of node. Nodes stay unparsed slices until a reader asks for them, so large per-request arrays go
+//! straight into typed vectors (and each typed reader is compiled once, which keeps the page small).
+
+use crate::text::shown;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+/// A node of a document: an unparsed JSON slice.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<'a>(pub &'a RawValue);
+
+/// An object's members by key.
+#[derive(Debug, Clone, Default)]
+pub struct Object<'a>(HashMap<String, Node<'a>>);
+
+impl<'a> Node<'a> {
+    /// The node as a typed value, or what is wrong with it.
+    pub fn de<T: DeserializeOwned>(self) -> Result<T, String> {
+        serde_json::from_str(self.0.get()).map_err(|e| without_position(&e))
+    }
+
+    pub fn object(self) -> Option<Object<'a>> {
+        let map: HashMap<String, &'a RawValue> = serde_json::from_str(self.0.get()).ok()?;
+        Some(Object(map.into_iter().map(|(k, v)| (k, Node(v))).collect()))
+    }
+
+    pub fn array(self) -> Option<Vec<Node<'a>>> {
+        let items: Vec<&'a RawValue> = serde_json::from_str(self.0.get()).ok()?;
+        Some(items.into_iter().map(Node).collect())
+    }
+
+    pub fn is_null(self) -> bool {
+        self.0.get().trim() == "null"
+    }
+
+    /// A number, also from a numeric string; `None` when absent, null or not a number.
+    pub fn num(self) -> Option<f64> {
+        self.de::<Num>().ok().map(|n| n.0).filter(|v| !v.is_nan())
+    }
+
+    /// A string, or a number or boolean written as text.
+    pub fn text(self) -> Option<String> {
+        self.de::<Text>().ok().and_then(|t| t.0)
+    }
+}
+
+impl<'a> Object<'a> {
+    pub fn get(&self, key: &str) -> Option<Node<'a>> {
+        self.0.get(key).copied()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = (&str, Node<'a>)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// The object under a path of keys.
+    pub fn at(&self, path: &[&str]) -> Option<Object<'a>> {
+        let mut object = self.clone();
+        for key in path {
+            object = object.get(key)?.object()?;
+        }
+        Some(object)
+    }
+
+    /// The node under a path of keys, the last of which may be any node.
+    pub fn node(&self, path: &[&str]) -> Option<Node<'a>> {
+        let (last, parents) = path.split_last()?;
+        self.at(parents)?.get(last)
+    }
+
+    pub fn num(&self, key: &str) -> Option<f64> {
+        self.get(key)?.num()
+    }
+
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.get(key)?.text()
+    }
+
+    /// A typed member; `Ok(None)` when it is absent or null.
+    pub fn field<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(node) if node.is_null() => Ok(None),
+            Some(node) => node.de().map(Some).map_err(|e| format!("`{key}`: {e}")),
+        }
+    }
+
+    /// A count that must be there and be a whole number that is not negative.
+    pub fn count(&self, key: &str) -> Result<usize, String> {
+        let value = self.num(key).ok_or_else(|| format!("`{key}` is missing or not a number"))?;
+        whole(key, value)
+    }
+}
+
+/// A count from a number: whole and not negative.
+pub fn whole(key: &str, value: f64) -> Result<usize, String> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value < 1e15 {
+        Ok(value as usize)
+    } else {
+        Err(format!("`{key}` is {value}, not a count"))
+    }
+}
+
+/// A number as Python tools write them: a JSON number, `null` (NaN), or text such as `"inf"`,
+/// `"Infinity"`, `"NaN"` or `"2.5"` (vLLM writes `request_rate` as `"inf"`, and metadata as strings).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Num, D::Error> {
+        struct NumVisitor;
+        impl Visitor<'_> for NumVisitor {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+                Ok(Num(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(v as f64))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Num, E> {
+                Ok(Num(f64::NAN))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Num, E> {
+                Ok(Num(f64::NAN))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
+                let t = v.trim();
+                let lower = t.to_ascii_lowercase();
+                match lower.trim_start_matches('+') {
+                    "inf" | "infinity" | ".inf" => return Ok(Num(f64::INFINITY)),
+                    "-inf" | "-infinity" | "-.inf" => return Ok(Num(f64::NEG_INFINITY)),
+                    "nan" | ".nan" => return Ok(Num(f64::NAN)),
+                    _ => {}
+                }
+                t.parse().map(Num).map_err(|_| E::custom(format!("`{}` is not a number", shown(v))))
+            }
+        }
+        deserializer.deserialize_any(NumVisitor)
+    }
+}
+
+/// A scalar as text: a string, or a number or boolean written out; `None` for null or a collection.
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a scalar")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// serde_json's message without its position, which is relative to the node, not the file.
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) if e.line() > 0 => text[..cut].to_string(),
+        _ => text,
+    }
+}
+
+/// Python's bare `NaN`, `Infinity` and `-Infinity` (outside strings) turned into JSON that [`Num`]
+/// reads: `null`, `"Infinity"`, `"-Infinity"`. Borrowed when there are none.
+pub fn python_json(text: &str) -> Cow<'_, str> {
+    if !text.contains("NaN") && !text.contains("Infinity") {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut in_string, mut escaped, mut copied, mut i) = (false, false, 0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        let replacement = match b {
+            b'"' => {
+                in_string = true;
+                None
+            }
+            b'N' if bytes[i..].starts_with(b"NaN") => Some((3, "null")),
+            b'I' if bytes[i..].starts_with(b"Infinity") => Some((8, "\"Infinity\"")),
+            b'-' if bytes[i..].starts_with(b"-Infinity") => Some((9, "\"-Infinity\"")),
+            _ => None,
+        };
+        match replacement {
+            Some((length, with)) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(with);
+                i += length;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// The top-level JSON values of a text, each with the line it starts on: one for a JSON document, several
+/// for appended objects or JSON lines. Blank lines between values are fine.
+pub fn json_values(text: &str) -> Result<Vec<(usize, &RawValue)>, String> {
+    let mut values = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    let mut line = 1;
+    let mut counted_to = 0;
+    loop {
+        let start = stream.byte_offset();
+        let skipped = text[start..].bytes().take_while(u8::is_ascii_whitespace).count();
+        line += text[counted_to..start + skipped].bytes().filter(|&b| b == b'\n').count();
+        counted_to = start + skipped;
+        match stream.next() {
+            None => break,
+            Some(Ok(value)) => values.push((line, value)),
+            Some(Err(e)) => {
+                let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "not valid JSON" };
+                return Err(format!("{what}: {} (line {}, column {})", without_position(&e), e.line(), e.column()));
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// A YAML document (the first of a file) as JSON text (see [`super::yaml`]).
+pub fn yaml_as_json(text: &str) -> Result<String, String> {
+    super::yaml::to_json(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn python_numbers_become_json() {
+        let text = r#"{"a": NaN, "b": Infinity, "c": -Infinity, "d": "NaN Infinity", "e": [1, NaN]}"#;
+        let fixed = python_json(text);
+        let value: Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(value["a"], Value::Null);
+        assert_eq!(value["b"], "Infinity");
+        assert_eq!(value["c"], "-Infinity");
+        assert_eq!(value["d"], "NaN Infinity");
+        let nums: Vec<Num> = serde_json::from_value(value["e"].clone()).unwrap();
+        assert!(nums[1].0.is_nan());
+        assert!(matches!(python_json(r#"{"x": "Infinity"}"#), Cow::Borrowed(_)));
+        assert!(matches!(python_json(r#"{"x": 1}"#), Cow::Borrowed(_)));
+        assert_eq!(serde_json::from_str::<Num>(r#""inf""#).unwrap().0, f64::INFINITY);
+        assert_eq!(serde_json::from_str::<Num>(r#""2.5""#).unwrap().0, 2.5);
+        assert!(serde_json::from_str::<Num>(r#""abc""#).is_err());
+    }
+
+    #[test]
+    fn values_and_their_lines() {
+        let values = json_values("{\"a\": 1}\n\n{\"a\": 2}\n{\"a\":\n3}\n[1]").unwrap();
+        assert_eq!(Node(values[3].1).array().map(|items| items.len()), Some(1));
+        assert_eq!(values.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [1, 3, 4, 6]);
+        let err = json_values("{\"a\": 1}\n{\"a\": [1, 2").unwrap_err();
+        assert!(err.contains("ends too early") && err.contains("line 2"), "{err}");
+        let err = json_values("{\"a\": 1}\n{\"a\" 2}").unwrap_err();
+        assert!(err.starts_with("not valid JSON") && err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn yaml_keeps_infinities_as_text() {
+        let json = yaml_as_json("version: 0.2\nrate: .inf\nn: ~\nlist: [1, 2.5]\n---\nsecond: 1\n").unwrap();
+        let raw: &RawValue = serde_json::from_str(&json).unwrap();
+        let object = Node(raw).object().unwrap();
+        assert_eq!(object.num("version"), Some(0.2));
+        assert_eq!(object.text("rate").as_deref(), Some("inf"));
+        assert_eq!(object.num("rate"), Some(f64::INFINITY));
+        assert!(object.get("n").unwrap().is_null());
+        assert!(!object.has("second"));
+        let err = yaml_as_json("a: [1, 2").unwrap_err();
+        assert!(err.starts_with("not valid YAML"), "{err}");
+    }
+}

@@ -1,0 +1,603 @@
+//! Reading the result files of LLM benchmark tools into the normalised model ([`crate::model`]).
+//!
+//! A file is recognised by its content (its name only breaks ties), and read by the module of its tool.
+//! Every module has the same entry point, `read(path, document) -> Result<Found, String>`, except LMBench,
+//! whose CSVs are parsed a slice at a time ([`lmbench::LmbenchReader`]). Tools that spread one run over
+//! several files (inference-perf report folders, AIPerf artifact folders) give [`Part`]s, which
+//! [`assemble`] combines per folder.
+
+pub mod aiperf;
+mod doc;
+pub mod guidellm;
+pub mod inference_perf;
+pub mod llmd_report;
+pub mod lmbench;
+pub mod sglang;
+mod stat_names;
+pub mod vllm;
+pub mod yaml;
+
+use crate::model::{Format, RunData};
+use crate::text::shown;
+use crate::warning::Warning;
+use doc::{json_values, python_json, yaml_as_json, Node, Object};
+use lmbench::LmbenchReader;
+use serde_json::value::RawValue;
+
+/// What reading one file gave: what it holds, and the problems met on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRead {
+    pub found: Found,
+    pub warnings: Vec<Warning>,
+}
+
+impl FileRead {
+    /// A file that can't be used, with why.
+    pub fn failed(warning: Warning) -> FileRead {
+        FileRead { found: Found::Nothing, warnings: vec![warning] }
+    }
+}
+
+/// What a file holds.
+#[derive(Debug, Clone, PartialEq)]
+// One per file read, and short-lived: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Found {
+    /// Runs complete in themselves.
+    Runs(Vec<RunData>),
+    /// Part of a tool's per-run folder, combined with the folder's other parts by [`assemble`].
+    Part(Part),
+    /// A file a tool writes beside its results that holds nothing more to read (its configuration, inputs,
+    /// or a CSV export of data also in JSON): passed over, with `note` as a warning when nothing of its
+    /// tool is beside it.
+    Companion { format: Format, note: Option<&'static str> },
+    /// Nothing usable: the warnings say why.
+    Nothing,
+}
+
+/// A piece of a tool's per-run folder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    InferencePerf(inference_perf::Piece),
+    Aiperf(aiperf::Piece),
+    /// A `vllm bench sweep` summary.json: the runs of its folder's `run=N.json` files again.
+    VllmSweepSummary(Vec<RunData>),
+}
+
+/// Counts skipped records of one file and keeps the first few warnings, so that a file with a million bad
+/// records gives a bounded report.
+pub(crate) struct Skips<'a> {
+    path: &'a str,
+    count: usize,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Skips<'a> {
+    pub(crate) fn new(path: &'a str) -> Skips<'a> {
+        Skips { path, count: 0, warnings: Vec::new() }
+    }
+
+    pub(crate) fn skip(&mut self, warning: Warning) {
+        self.count += 1;
+        if self.count <= lmbench::MAX_ROW_WARNINGS_PER_FILE {
+            self.warnings.push(warning);
+        }
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The warnings, with one counting those not listed.
+    pub(crate) fn finish(mut self) -> Vec<Warning> {
+        if self.count > lmbench::MAX_ROW_WARNINGS_PER_FILE {
+            let more = self.count - lmbench::MAX_ROW_WARNINGS_PER_FILE;
+            self.warnings
+                .push(Warning::file(self.path, format!("{more} more records skipped (not listed one by one)")));
+        }
+        self.warnings
+    }
+}
+
+/// Whether a file with this name may be a result file (by its extension); others are not opened.
+pub fn is_candidate(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".csv", ".json", ".jsonl", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Reads a whole file.
+pub fn read(path: &str, bytes: Vec<u8>) -> FileRead {
+    let mut reading = Reading::new(path, bytes);
+    loop {
+        if let Some(read) = reading.step(usize::MAX) {
+            return read;
+        }
+    }
+}
+
+/// A file being read a slice at a time (LMBench CSVs; other files are read in one step).
+#[derive(Debug)]
+pub struct Reading(Stage);
+
+#[derive(Debug)]
+enum Stage {
+    Csv(Box<LmbenchReader>),
+    Whole { path: String, bytes: Vec<u8> },
+    Done,
+}
+
+impl Reading {
+    pub fn new(path: &str, bytes: Vec<u8>) -> Reading {
+        let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let lmbench = has_extension(path, &[".csv"]).then(|| lmbench_key(path, &bytes[start..])).flatten();
+        Reading(match lmbench {
+            Some(key) if std::str::from_utf8(&bytes[start..]).is_ok() => {
+                Stage::Csv(Box::new(LmbenchReader::new(path, key, bytes, start)))
+            }
+            _ => Stage::Whole { path: path.to_string(), bytes },
+        })
+    }
+
+    /// The share of the file read so far.
+    pub fn progress(&self) -> f64 {
+        match &self.0 {
+            Stage::Csv(reader) => reader.progress(),
+            Stage::Whole { .. } => 0.0,
+            Stage::Done => 1.0,
+        }
+    }
+
+    /// Reads about `budget` bytes; what the file holds once it is all read.
+    pub fn step(&mut self, budget: usize) -> Option<FileRead> {
+        match &mut self.0 {
+            Stage::Csv(reader) => {
+                let done = reader.step(budget)?;
+                self.0 = Stage::Done;
+                Some(done)
+            }
+            Stage::Whole { .. } => {
+                let Stage::Whole { path, bytes } = std::mem::replace(&mut self.0, Stage::Done) else {
+                    unreachable!("matched above")
+                };
+                Some(read_whole(&path, &bytes))
+            }
+            Stage::Done => Some(FileRead { found: Found::Nothing, warnings: Vec::new() }),
+        }
+    }
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn has_extension(path: &str, extensions: &[&str]) -> bool {
+    let lower = name_of(path).to_ascii_lowercase();
+    extensions.iter().any(|ext| lower.ends_with(ext))
+}
+
+/// The scenario and QPS of an LMBench CSV: its header has LMBench's columns, or its name is LMBench's.
+/// `None` when it is not one (or its name gives no key: reported by the whole-file read).
+fn lmbench_key(path: &str, bytes: &[u8]) -> Option<(String, f64)> {
+    let named = name_of(path).starts_with("LMBench_");
+    let header = first_csv_record(bytes);
+    let fields: Vec<&str> = header.iter().map(|f| f.trim()).collect();
+    if !named && !lmbench::is_lmbench_header(&fields) {
+        return None;
+    }
+    lmbench::name_key(name_of(path)).ok()
+}
+
+/// The fields of a CSV's first record (up to 64 KiB of it).
+fn first_csv_record(bytes: &[u8]) -> Vec<String> {
+    let input = &bytes[..bytes.len().min(64 << 10)];
+    let mut reader = csv_core::Reader::new();
+    let mut output = vec![0; input.len() + 1];
+    let mut ends = vec![0; 4096];
+    let (result, _, written, ended) = reader.read_record(input, &mut output, &mut ends);
+    let complete = match result {
+        csv_core::ReadRecordResult::Record => true,
+        csv_core::ReadRecordResult::InputEmpty => {
+            // The whole (short) file is one line without an end: finish it.
+            let (result, _, _, more) = reader.read_record(&[], &mut output[written..], &mut ends[ended..]);
+            return if matches!(result, csv_core::ReadRecordResult::Record) {
+                fields_of(&output, &ends[..ended + more])
+            } else {
+                Vec::new()
+            };
+        }
+        _ => false,
+    };
+    if complete {
+        fields_of(&output, &ends[..ended])
+    } else {
+        Vec::new()
+    }
+}
+
+fn fields_of(output: &[u8], ends: &[usize]) -> Vec<String> {
+    let mut start = 0;
+    ends.iter()
+        .map(|&end| {
+            let field = String::from_utf8_lossy(&output[start..end]).into_owned();
+            start = end;
+            field
+        })
+        .collect()
+}
+
+/// Reads a file that is not parsed a slice at a time.
+fn read_whole(path: &str, bytes: &[u8]) -> FileRead {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            return FileRead::failed(Warning::line(path, line, "not UTF-8 text: is this really a result file?"));
+        }
+    };
+    if text.trim().is_empty() {
+        return FileRead::failed(Warning::file(path, "the file is empty"));
+    }
+    let first = text.trim_start().as_bytes()[0];
+    let outcome = if has_extension(path, &[".csv"]) {
+        read_csv(path, text)
+    } else if first == b'{' || first == b'[' {
+        read_json(path, text)
+    } else if has_extension(path, &[".yaml", ".yml"]) || !has_extension(path, &[".json", ".jsonl"]) {
+        read_yaml(path, text)
+    } else {
+        Err(format!("not JSON: it starts with `{}`", shown(&text.trim_start().chars().take(20).collect::<String>())))
+    };
+    match outcome {
+        Ok(read) => read,
+        Err(message) => FileRead::failed(Warning::file(path, message)),
+    }
+}
+
+/// A CSV that is not an LMBench file with a usable name.
+fn read_csv(path: &str, text: &str) -> Result<FileRead, String> {
+    let header = first_csv_record(text.as_bytes());
+    let fields: Vec<&str> = header.iter().map(|f| f.trim()).collect();
+    if name_of(path).starts_with("LMBench_") || lmbench::is_lmbench_header(&fields) {
+        if let Err(reason) = lmbench::name_key(name_of(path)) {
+            return Err(format!("an LMBench CSV, but {reason}"));
+        }
+        if !lmbench::is_lmbench_header(&fields) {
+            // Named like LMBench: let the reader say which columns are missing.
+            let key = lmbench::name_key(name_of(path))?;
+            return Ok(read_lmbench_anyway(path, key, text));
+        }
+    }
+    if fields.starts_with(&["Type", "Run Id", "Id", "Name", "Start Time"])
+        || fields.starts_with(&["Run Info", "Run Info"])
+    {
+        let note = "a GuideLLM CSV export, not read (it has no per-request data): keep the benchmarks.json GuideLLM writes beside it";
+        return Ok(companion(Format::Guidellm, Some(note)));
+    }
+    if fields.starts_with(&["Metric", "avg", "min", "max"]) {
+        let note = "an AIPerf CSV export, not read: keep the profile_export.jsonl and profile_export_aiperf.json AIPerf writes beside it";
+        return Ok(companion(Format::Aiperf, Some(note)));
+    }
+    let columns = fields.iter().take(8).map(|f| format!("`{}`", shown(f))).collect::<Vec<_>>().join(", ");
+    Err(format!(
+        "not a result file of a known benchmark tool (a CSV with columns {columns}{})",
+        if fields.len() > 8 { ", …" } else { "" }
+    ))
+}
+
+fn read_lmbench_anyway(path: &str, key: (String, f64), text: &str) -> FileRead {
+    let mut reader = LmbenchReader::new(path, key, text.as_bytes().to_vec(), 0);
+    loop {
+        if let Some(read) = reader.step(usize::MAX) {
+            return read;
+        }
+    }
+}
+
+fn companion(format: Format, note: Option<&'static str>) -> FileRead {
+    FileRead { found: Found::Companion { format, note }, warnings: Vec::new() }
+}
+
+fn read_json(path: &str, text: &str) -> Result<FileRead, String> {
+    let text = python_json(text);
+    let values = json_values(&text)?;
+    let Some(&(_, first)) = values.first() else { return Err("the file is empty".to_string()) };
+    let first = Node(first);
+    let tool = match (first.object(), first.array()) {
+        (Some(object), _) => detect_object(&object),
+        (_, Some(items)) => detect_array(&items),
+        _ => Tool::Unknown("a JSON value that is not an object or array".to_string()),
+    };
+    dispatch(path, tool, Document { values })
+}
+
+fn read_yaml(path: &str, text: &str) -> Result<FileRead, String> {
+    let json = yaml_as_json(text)?;
+    if !json.starts_with('{') {
+        return Err("not a result file of a known benchmark tool (a YAML document that is not a mapping)".to_string());
+    }
+    read_json(path, &json)
+}
+
+/// A parsed document, as the tool modules get it: the top-level JSON values (unparsed) with the lines
+/// they start on.
+pub(crate) struct Document<'a> {
+    values: Vec<(usize, &'a RawValue)>,
+}
+
+impl<'a> Document<'a> {
+    /// The top-level objects with where they are; items of a top-level array are objects too.
+    pub(crate) fn objects(&self) -> Vec<(Place, Object<'a>)> {
+        let many = self.values.len() > 1;
+        let mut out = Vec::new();
+        for &(line, raw) in &self.values {
+            let node = Node(raw);
+            if let Some(object) = node.object() {
+                out.push((if many { Place::Line(line) } else { Place::Whole }, object));
+            } else if let Some(items) = node.array() {
+                out.extend(items.iter().enumerate().filter_map(|(i, item)| Some((Place::Item(i + 1), item.object()?))));
+            }
+        }
+        out
+    }
+
+    /// The top-level values with where they are, unparsed, for readers of one record per line.
+    pub(crate) fn raw_lines(&self) -> Vec<(Place, Node<'a>)> {
+        let many = self.values.len() > 1;
+        self.values
+            .iter()
+            .map(|&(line, raw)| (if many { Place::Line(line) } else { Place::Whole }, Node(raw)))
+            .collect()
+    }
+
+    /// The items of a top-level array.
+    pub(crate) fn array(&self) -> Option<Vec<Node<'a>>> {
+        self.values.first().and_then(|&(_, raw)| Node(raw).array())
+    }
+}
+
+/// Where in a file a run or a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Whole,
+    /// A line of a file with one JSON object per line.
+    Line(usize),
+    /// An item of a top-level array (1-based).
+    Item(usize),
+}
+
+impl Place {
+    /// A warning at this place of `path`.
+    pub fn warning(self, path: &str, message: impl Into<String>) -> Warning {
+        match self {
+            Place::Whole => Warning::file(path, message),
+            Place::Line(line) => Warning::line(path, line, message),
+            Place::Item(item) => Warning::file(path, format!("item {item}: {}", message.into())),
+        }
+    }
+
+    /// The place as a part name of a run, where a file holds several.
+    pub fn part(self) -> Option<String> {
+        match self {
+            Place::Whole => None,
+            Place::Line(line) => Some(format!("line {line}")),
+            Place::Item(item) => Some(format!("item {item}")),
+        }
+    }
+}
+
+/// Reads each of `objects` with `read_one`; a broken one gives a warning naming where it is, and the
+/// others are still read. Runs get their place as their part, and the count of records skipped in them.
+pub(crate) fn each_object(
+    path: &str,
+    objects: Vec<(Place, Object)>,
+    mut read_one: impl FnMut(&Object, Place, &mut Skips) -> Result<Option<RunData>, String>,
+) -> (Vec<RunData>, Vec<Warning>) {
+    let mut runs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut skips = Skips::new(path);
+    for (place, object) in &objects {
+        let before = skips.count();
+        match read_one(object, *place, &mut skips) {
+            Ok(Some(mut run)) => {
+                run.part = place.part();
+                run.skipped = skips.count() - before;
+                runs.push(run);
+            }
+            Ok(None) => {}
+            Err(message) => warnings.push(place.warning(path, message)),
+        }
+    }
+    warnings.extend(skips.finish());
+    (runs, warnings)
+}
+
+/// Which tool wrote a structured document, by its shape.
+#[derive(Debug, Clone, PartialEq)]
+enum Tool {
+    Vllm,
+    Sglang,
+    Guidellm,
+    InferencePerf,
+    Aiperf,
+    LlmdReport,
+    Companion(Format),
+    /// Recognised, but not read: what it is.
+    Unsupported(String),
+    /// Not a result of a known tool: what it looks like.
+    Unknown(String),
+}
+
+fn detect_object(object: &Object) -> Tool {
+    let has = |key: &str| object.has(key);
+    if has("benchmarks") {
+        return Tool::Guidellm;
+    }
+    if has("version") && ((has("scenario") && has("metrics")) || (has("run") && has("results"))) {
+        return Tool::LlmdReport;
+    }
+    if has("load_summary") && has("successes") && has("failures") {
+        return Tool::InferencePerf;
+    }
+    if (has("metadata") && has("metrics")) || has("records") || (has("input_config") && aiperf::is_summary(object)) {
+        return match aiperf::is_aiperf(object) {
+            true => Tool::Aiperf,
+            false => Tool::Unsupported("a genai-perf export (not read yet: use AIPerf, its successor)".to_string()),
+        };
+    }
+    if has("experiments") {
+        return Tool::Unsupported("a genai-perf profile export (not read yet: use AIPerf, its successor)".to_string());
+    }
+    if has("completed")
+        && has("duration")
+        && (has("mean_e2e_latency_ms") || has("total_output_tokens_retokenized"))
+        && !has("date")
+        && !has("model_id")
+    {
+        return Tool::Sglang;
+    }
+    if has("completed") && has("duration") && (has("mean_ttft_ms") || has("ttfts")) {
+        return Tool::Vllm;
+    }
+    if inference_perf::is_config(object) {
+        return Tool::InferencePerf;
+    }
+    if has("global") && has("reports") {
+        return Tool::Companion(Format::InferencePerf);
+    }
+    if has("data")
+        && object.get("data").and_then(Node::array).is_some_and(|items| {
+            items.first().and_then(|i| i.object()).is_some_and(|i| i.has("session_id") || i.has("payloads"))
+        })
+    {
+        return Tool::Companion(Format::Aiperf);
+    }
+    if has("$schema") || has("$defs") {
+        return Tool::Unknown("a JSON schema".to_string());
+    }
+    let mut keys: Vec<&str> = object.keys().collect();
+    crate::sorting::sort_dedup(&mut keys);
+    let shown_keys: Vec<String> = keys.iter().take(6).map(|k| format!("`{}`", shown(k))).collect();
+    let more = if keys.len() > 6 { ", …" } else { "" };
+    Tool::Unknown(format!("an object with keys {}{more}", shown_keys.join(", ")))
+}
+
+fn detect_array(items: &[Node]) -> Tool {
+    let Some(first) = items.first() else { return Tool::Unknown("an empty array".to_string()) };
+    let Some(object) = first.object() else { return Tool::Unknown("an array of non-objects".to_string()) };
+    if ["start_time", "end_time", "request", "error"].iter().all(|k| object.has(k)) {
+        return Tool::InferencePerf;
+    }
+    if object.has("benchmark") && object.has("metric") {
+        return Tool::Companion(Format::VllmBench);
+    }
+    match detect_object(&object) {
+        Tool::Unknown(what) => Tool::Unknown(format!("an array of {what}")),
+        tool => tool,
+    }
+}
+
+fn dispatch(path: &str, tool: Tool, document: Document) -> Result<FileRead, String> {
+    let read = match tool {
+        Tool::Vllm => vllm::read(path, &document),
+        Tool::Sglang => sglang::read(path, &document),
+        Tool::Guidellm => guidellm::read(path, &document),
+        Tool::InferencePerf => inference_perf::read(path, &document),
+        Tool::Aiperf => aiperf::read(path, &document),
+        Tool::LlmdReport => llmd_report::read(path, &document),
+        Tool::Companion(format) => return Ok(companion(format, None)),
+        Tool::Unsupported(what) => return Err(what),
+        Tool::Unknown(what) => return Err(format!("not a result file of a known benchmark tool ({what})")),
+    };
+    read.map(|(found, warnings)| FileRead { found, warnings })
+}
+
+/// A run and the files it was read from (several for tools that spread a run over a folder).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced {
+    pub files: Vec<String>,
+    pub run: RunData,
+}
+
+/// The runs of every file read: complete runs as they are, parts combined per folder. `reads` are
+/// (relative path, what reading it found); problems go to `warnings`. Ordered by first file.
+pub fn assemble(reads: Vec<(String, Found)>, warnings: &mut Vec<Warning>) -> Vec<Sourced> {
+    use std::collections::BTreeMap;
+    let folder_of = |path: &str| path.rsplit_once('/').map_or(String::new(), |(folder, _)| folder.to_string());
+    let mut out = Vec::new();
+    let mut inference_perf: BTreeMap<String, Vec<(String, inference_perf::Piece)>> = BTreeMap::new();
+    let mut aiperf: BTreeMap<String, Vec<(String, aiperf::Piece)>> = BTreeMap::new();
+    let mut sweep_summaries = Vec::new();
+    let mut companions = Vec::new();
+    for (path, found) in reads {
+        match found {
+            Found::Runs(runs) => out.extend(runs.into_iter().map(|run| Sourced { files: vec![path.clone()], run })),
+            Found::Part(Part::InferencePerf(piece)) => {
+                inference_perf.entry(folder_of(&path)).or_default().push((path, piece))
+            }
+            Found::Part(Part::Aiperf(piece)) => aiperf.entry(folder_of(&path)).or_default().push((path, piece)),
+            Found::Part(Part::VllmSweepSummary(runs)) => sweep_summaries.push((path, runs)),
+            Found::Companion { format, note } => companions.push((path, format, note)),
+            Found::Nothing => {}
+        }
+    }
+    for (_, pieces) in inference_perf {
+        out.extend(inference_perf::assemble(pieces, warnings).into_iter().map(|(files, run)| Sourced { files, run }));
+    }
+    for (folder, pieces) in aiperf {
+        out.extend(aiperf::assemble(&folder, pieces, warnings).into_iter().map(|(files, run)| Sourced { files, run }));
+    }
+    for (path, runs) in sweep_summaries {
+        let folder = folder_of(&path);
+        let beside = out.iter().any(|s| s.run.format == Format::VllmBench && folder_of(&s.files[0]) == folder);
+        if !beside {
+            out.extend(runs.into_iter().map(|run| Sourced { files: vec![path.clone()], run }));
+        }
+    }
+    for (path, format, note) in companions {
+        let folder = folder_of(&path);
+        let beside = out.iter().any(|s| s.run.format == format && s.files.iter().any(|f| folder_of(f) == folder));
+        if let (false, Some(note)) = (beside, note) {
+            warnings.push(Warning::file(&path, note));
+        }
+    }
+    // Stable: the runs of one file keep the file's order.
+    crate::sorting::sort_by(&mut out, |a, b| a.files.cmp(&b.files));
+    let mut seen: std::collections::HashMap<(Format, String), String> = std::collections::HashMap::new();
+    out.retain(|sourced| {
+        let Some(id) = &sourced.run.id else { return true };
+        match seen.entry((sourced.run.format, id.clone())) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(sourced.files[0].clone());
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(first) => {
+                warnings.push(Warning::file(
+                    &sourced.files[0],
+                    format!(
+                        "the same {} run as in `{}` (id {}): read once",
+                        sourced.run.format.tool(),
+                        first.get(),
+                        shown(id)
+                    ),
+                ));
+                false
+            }
+        }
+    });
+    out
+}
+
+/// A value that must be finite and not negative, by its name for the message (formatted only then).
+#[inline]
+pub(crate) fn checked(name: impl std::fmt::Display, value: f64) -> Result<f64, String> {
+    if value.is_nan() {
+        Err(format!("{name} is NaN, not a number"))
+    } else if value.is_infinite() {
+        Err(format!("{name} is {}, not a finite number", if value > 0.0 { "infinite" } else { "-infinite" }))
+    } else if value < 0.0 {
+        Err(format!("{name} is negative ({value})"))
+    } else {
+        Ok(value)
+    }
+}
