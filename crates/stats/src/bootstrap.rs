@@ -46,7 +46,7 @@ pub fn quantile_replicate(sorted: &[f64], m: u64, q: f64, stream: &mut Stream) -
         return f64::NAN;
     }
     let h = (m - 1) as f64 * q;
-    let k = libm::floor(h) as u64 + 1;
+    let k = (libm::floor(h) as u64).saturating_add(1).min(m);
     let f = h - libm::floor(h);
     let u1 = stream.beta(k as f64, (m - k + 1) as f64);
     let u2 = if k < m {
@@ -127,8 +127,17 @@ pub fn ci_from_log_replicates(ln_ratio: f64, replicates: &[f64], alpha: f64) -> 
     let f = h - j as f64;
     let ln_low = lerp(d[j], d[j + 1], f);
     let ln_high = lerp(d[b - 1 - j], d[b - 2 - j], f);
-    let mean = d.iter().sum::<f64>() / b as f64;
-    let var = d.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (b - 1) as f64;
+    // Sums pair the i-th smallest with the i-th largest, so negated replicates give exactly the
+    // negated mean and the same variance.
+    let sym_sum = |g: &dyn Fn(f64) -> f64| -> f64 {
+        let mut s = if b % 2 == 1 { g(d[b / 2]) } else { 0.0 };
+        for i in 0..b / 2 {
+            s += g(d[i]) + g(d[b - 1 - i]);
+        }
+        s
+    };
+    let mean = sym_sum(&|v| v) / b as f64;
+    let var = sym_sum(&|v| (v - mean) * (v - mean)) / (b - 1) as f64;
     Some(RatioCi { ln_ratio, ln_low, ln_high, se_log: libm::sqrt(var) })
 }
 

@@ -14,7 +14,7 @@ pub struct Ranks {
 }
 
 /// The two-sided (1 − α) order-statistic ranks for the q-quantile in an m-sample.
-/// None when m = 0, q ∉ (0, 1) or α ∉ (0, 1).
+/// None when m = 0, m > 2⁵³, q ∉ (0, 1) or α ∉ (0, 1).
 pub fn ranks(m: u64, q: f64, alpha: f64) -> Option<Ranks> {
     if m == 0 || !(q > 0.0 && q < 1.0 && alpha > 0.0 && alpha < 1.0) {
         return None;

@@ -276,7 +276,7 @@ pub fn binom_cdf(k: i64, m: u64, p: f64) -> f64 {
     if k as u64 >= m {
         return 1.0;
     }
-    let (a, b) = ((m - k as u64) as f64, (k + 1) as f64);
+    let (a, b) = ((m - k as u64) as f64, k as f64 + 1.0);
     beta_reg2(a, b, 1.0 - p, p)
 }
 
@@ -291,7 +291,7 @@ pub fn binom_sf(k: i64, m: u64, p: f64) -> f64 {
     if k as u64 >= m {
         return 0.0;
     }
-    let (a, b) = ((k + 1) as f64, (m - k as u64) as f64);
+    let (a, b) = (k as f64 + 1.0, (m - k as u64) as f64);
     beta_reg2(a, b, p, 1.0 - p)
 }
 
@@ -300,19 +300,22 @@ pub fn binom_sf(k: i64, m: u64, p: f64) -> f64 {
 /// P(N > 0) = 0.05 against α/2 = (1 − 0.9)/2 = 0.049999999999999996.
 const TIE: f64 = 8.0 * f64::EPSILON;
 
+/// Largest m for which binomial quantiles are computed: counts stay exact in f64 (2⁵³).
+pub const MAX_TRIALS: u64 = 1 << 53;
+
 /// Smallest k in 0..=m with P(N ≤ k) ≥ `prob` (SciPy's `binom.ppf`), by bisection.
-/// None for `prob` outside (0, 1) or p outside [0, 1].
+/// None for `prob` outside (0, 1), p outside [0, 1] or m > [`MAX_TRIALS`].
 pub fn binom_ppf(prob: f64, m: u64, p: f64) -> Option<u64> {
-    if !(prob > 0.0 && prob < 1.0 && (0.0..=1.0).contains(&p)) {
+    if !(prob > 0.0 && prob < 1.0 && (0.0..=1.0).contains(&p)) || m > MAX_TRIALS {
         return None;
     }
     Some(bisect_first(m, |k| binom_cdf(k as i64, m, p) >= prob * (1.0 - TIE)))
 }
 
 /// Smallest k in 0..=m with P(N > k) ≤ `prob` (SciPy's `binom.isf`), by bisection.
-/// None for `prob` outside (0, 1) or p outside [0, 1].
+/// None for `prob` outside (0, 1), p outside [0, 1] or m > [`MAX_TRIALS`].
 pub fn binom_isf(prob: f64, m: u64, p: f64) -> Option<u64> {
-    if !(prob > 0.0 && prob < 1.0 && (0.0..=1.0).contains(&p)) {
+    if !(prob > 0.0 && prob < 1.0 && (0.0..=1.0).contains(&p)) || m > MAX_TRIALS {
         return None;
     }
     Some(bisect_first(m, |k| binom_sf(k as i64, m, p) <= prob * (1.0 + TIE)))
