@@ -16,7 +16,7 @@ use bench_stats::rng::Stream;
 use bench_stats::special::*;
 use bench_stats::steady::{completion_ratio, drift, launch_rate, spearman};
 use bench_stats::verdict::{bh_adjust, holm_adjust, p_values, select, Multiplicity};
-use common::{close, f, fs, kolmogorov_p, ks_one_sample, ks_two_sample, oracles};
+use common::{close, f, fs, kolmogorov_p, ks_one_sample, ks_two_sample, opt, oracles};
 use serde_json::Value;
 
 fn arr(v: &Value) -> &Vec<Value> {
@@ -307,7 +307,7 @@ fn oracle11_multiplicity() {
     assert!(sel[0] && sel[1]);
     assert_eq!(select(&design, 0.05, Multiplicity::Holm).iter().filter(|s| **s).count(), 1);
     for c in arr(&o["p_values"]) {
-        let df = c["df"].as_f64();
+        let df = opt(&c["df"]);
         let p = p_values(f(&c["theta"]), f(&c["se"]), 0.05, df).unwrap();
         for (got, key) in [(p.p_up, "p_up"), (p.p_down, "p_down"), (p.p_dir, "p_dir"), (p.p_eq, "p_eq")] {
             assert!(close(got, f(&c[key]), 1e-11, 1e-300), "{key}: {got} vs {}", c[key]);
@@ -347,7 +347,7 @@ fn oracle14_capacity() {
         let est = first_crossing(&fs(&c["rates"]), &fs(&c["attainment"]), f(&c["target"])).unwrap();
         let w = &c["want"];
         assert_eq!(est.non_monotone, w["non_monotone"].as_bool().unwrap());
-        assert_eq!(est.max_passing, w["max_passing"].as_f64());
+        assert_eq!(est.max_passing, opt(&w["max_passing"]));
         match (w["kind"].as_str().unwrap(), est.capacity) {
             ("crossing", Capacity::Crossing { rate, bracket }) => {
                 assert!(close(rate, f(&w["rate"]), 1e-12, 0.0));

@@ -13,14 +13,19 @@ pub fn oracles() -> &'static Value {
     })
 }
 
-/// A JSON number; null is NaN, "inf"/"-inf" are infinities.
+/// A number of the oracle file: floats are strings (parsed exactly by `str::parse`), integers are
+/// JSON numbers, null is NaN, "inf"/"-inf" are infinities.
 pub fn f(v: &Value) -> f64 {
     match v {
         Value::Null => f64::NAN,
-        Value::String(s) if s == "inf" => f64::INFINITY,
-        Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
+        Value::String(s) => s.parse().unwrap_or_else(|_| panic!("not a number: {s}")),
         _ => v.as_f64().unwrap_or_else(|| panic!("not a number: {v}")),
     }
+}
+
+/// Like [`f`], with None for null.
+pub fn opt(v: &Value) -> Option<f64> {
+    (!v.is_null()).then(|| f(v))
 }
 
 pub fn fs(v: &Value) -> Vec<f64> {

@@ -6,7 +6,7 @@ statsmodels (design shared/design/statistics.md §11). Writes oracles.json besid
     python3 crates/stats/tests/oracles/make_oracles.py
 
 Random inputs are drawn here with fixed seeds and stored in the JSON, so the Rust tests compare
-on identical data. Nothing here imports or mirrors the Rust code's structure beyond the formulas
+on identical data. Floats are written as strings of their shortest round-trip representation. Nothing here imports or mirrors the Rust code's structure beyond the formulas
 the design states.
 """
 
@@ -34,6 +34,22 @@ def fl(v):
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     return v
+
+
+def exact(obj):
+    """Every float as the string of its shortest round-trip repr, which Rust's `str::parse::<f64>`
+    reads back exactly (serde_json's default float parser may be one ulp off)."""
+    if isinstance(obj, dict):
+        return {k: exact(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [exact(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return repr(float(obj))
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
 
 
 def special():
@@ -441,7 +457,7 @@ def main():
         "means": means(),
     }
     with open(OUT, "w") as f:
-        json.dump(data, f, separators=(",", ":"))
+        json.dump(exact(data), f, separators=(",", ":"))
     print(f"wrote {OUT} ({os.path.getsize(OUT)} bytes)")
 
 
