@@ -15,7 +15,9 @@ pub const DEFAULT_RESAMPLES: usize = 2000;
 /// for the quantile, `n_eff` = n/τ̂_q (n for iid data; values above n are capped at n).
 #[derive(Debug, Clone, Copy)]
 pub struct Side<'a> {
+    /// The run's values, ascending.
     pub sorted: &'a [f64],
+    /// Effective sample size n/τ̂ for the quantile compared.
     pub n_eff: f64,
 }
 

@@ -11,11 +11,22 @@ use crate::Refusal;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Capacity {
     /// a₁ < A: capacity is below the lowest measured rate λ₁ ("< λ₁").
-    BelowLowest { lowest: f64 },
+    BelowLowest {
+        /// λ₁.
+        lowest: f64,
+    },
     /// First i with a_i ≥ A > a_{i+1}: λ* interpolated linearly inside the bracket [λ_i, λ_{i+1}].
-    Crossing { rate: f64, bracket: (f64, f64) },
+    Crossing {
+        /// λ*.
+        rate: f64,
+        /// [λ_i, λ_{i+1}]: the grid resolution around λ*.
+        bracket: (f64, f64),
+    },
     /// Every level passes: capacity ≥ λ_k ("not reached").
-    NotReached { highest: f64 },
+    NotReached {
+        /// λ_k.
+        highest: f64,
+    },
 }
 
 impl Capacity {
@@ -31,6 +42,7 @@ impl Capacity {
 /// Capacity with its diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CapacityEstimate {
+    /// The capacity or where it lies.
     pub capacity: Capacity,
     /// Some level after the first failing one passes again (a_j ≥ A for j > first failure).
     pub non_monotone: bool,
@@ -92,8 +104,11 @@ pub struct Level {
 /// Outcome of one bootstrap replicate of the capacity.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CapacityDraw {
+    /// a*₁ < A.
     Below,
+    /// λ* of the replicate.
     Crossing(f64),
+    /// Every level passed.
     NotReached,
 }
 
@@ -140,8 +155,9 @@ pub fn capacity_replicates(
 /// Summary of capacity replicates.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CapacityCi {
-    /// Type-7 quantiles at α/2 and 1 − α/2 of the replicates that crossed (None if none did).
+    /// Type-7 quantile at α/2 of the replicates that crossed (None if none did).
     pub low: Option<f64>,
+    /// Type-7 quantile at 1 − α/2 of the replicates that crossed.
     pub high: Option<f64>,
     /// Fraction of replicates with no crossing (every level passed).
     pub p_not_reached: f64,

@@ -30,10 +30,12 @@
 //!   documents. Ratios are "candidate over baseline" (B/A) and are held on the log scale.
 //!
 //! # Special functions: in-house, not `statrs`
-//! `statrs` (0.19, `default-features = false`) adds about 12 KB gzipped to a tiny wasm32 cdylib
-//! (opt-level "z", LTO; measured), but it calls `f64::exp`, `ln`, … which are the platform libm
-//! natively and a different implementation on wasm32, so results could differ in the last bits
-//! between the CLI and the browser. [`special`] instead implements Wichura's AS 241 normal
+//! Measured on a tiny wasm32 cdylib (opt-level "z", LTO, one codegen unit, panic = abort) calling
+//! the normal cdf/ppf, Student t cdf/ppf, regularized incomplete beta and log-gamma: `statrs` 0.19
+//! with `default-features = false` adds 11.9 KB gzipped (12.3 KB vs 0.35 KB empty), this crate's
+//! [`special`] 5.7 KB. More important, `statrs` calls `f64::exp`, `ln`, … which are the platform
+//! libm natively and a different implementation on wasm32, so results could differ in the last
+//! bits between the CLI and the browser. [`special`] instead implements Wichura's AS 241 normal
 //! quantile, Lentz's continued fraction for the incomplete beta function with Loader's
 //! saddle-point prefactor (accurate for binomial parameters in the millions), a safeguarded Newton
 //! Student-t quantile, and uses `libm`'s `lgamma`/`erfc`. It is tested against SciPy
@@ -45,6 +47,8 @@
 //!   determinism guard.
 //! * `cargo test -p bench-stats --release -- --ignored coverage` — the slow coverage simulation
 //!   (design §11, oracle 9: M/M/1 queues, 200 replications), a few minutes on two cores.
+
+#![warn(missing_docs)]
 
 pub mod bootstrap;
 pub mod capacity;
@@ -63,9 +67,15 @@ pub mod verdict;
 /// Why an interval was not computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// Too few effective observations on a side (state **insufficient**): `m_a`, `m_b` are the
-    /// effective sizes (requests, runs, or crossing replicates) and `n_min` the size required.
-    Insufficient { m_a: u64, m_b: u64, n_min: u64 },
+    /// Too few effective observations on a side (state **insufficient**).
+    Insufficient {
+        /// Effective size of the baseline side (requests, runs, or crossing replicates).
+        m_a: u64,
+        /// Effective size of the candidate side.
+        m_b: u64,
+        /// The size required.
+        n_min: u64,
+    },
     /// The statistic is undefined for these inputs (empty, non-positive or non-finite data,
     /// invalid parameters).
     Undefined,

@@ -9,7 +9,9 @@ use crate::special::{binom_isf, binom_ppf};
 /// `quantile_test(x, q=…, p=q).confidence_interval(1 − α)` index choice when m = n.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranks {
+    /// Lower rank l, None when unbounded (l = 0).
     pub lower: Option<u64>,
+    /// Upper rank u, None when unbounded (u = m + 1).
     pub upper: Option<u64>,
 }
 

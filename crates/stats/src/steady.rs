@@ -155,7 +155,9 @@ fn median(x: &[f64]) -> f64 {
 /// Spearman rank correlation with its two-sided p-value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spearman {
+    /// Rank correlation in [−1, 1].
     pub rho: f64,
+    /// Two-sided p-value of ρ = 0.
     pub p_value: f64,
 }
 

@@ -16,7 +16,9 @@ pub enum Direction {
 /// The state of one comparison cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
+    /// The candidate is better beyond δ (BH-selected).
     Better,
+    /// The candidate is worse beyond δ (BH-selected).
     Worse,
     /// CI inside [1 − δ, 1 + δ] and selected on p_eq.
     Same,
@@ -151,20 +153,26 @@ fn ascending_order(ps: &[f64]) -> Vec<usize> {
 pub enum Cell {
     /// A ratio with a CI and p-values: a member of the multiplicity family.
     Tested(Tested),
+    /// Too few effective requests or runs.
     Insufficient,
+    /// A run failed the steady-state gate.
     Unstable,
+    /// No uncertainty model.
     NotApplicable,
 }
 
 /// The numbers of a tested cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tested {
-    /// CI [L, U] of the ratio R (candidate over baseline).
+    /// Lower end L of the CI of the ratio R (candidate over baseline).
     pub low: f64,
+    /// Upper end U of the CI of R.
     pub high: f64,
-    /// From [`p_values`].
+    /// p_dir from [`p_values`].
     pub p_dir: f64,
+    /// p_eq from [`p_values`].
     pub p_eq: f64,
+    /// Which way the metric improves.
     pub direction: Direction,
 }
 
@@ -188,14 +196,16 @@ impl Default for Config {
 /// The verdict of one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verdict {
+    /// The state shown.
     pub state: State,
     /// For an inconclusive cell, the state (better or worse) it would have had without the
     /// multiplicity correction (the † mark); None otherwise.
     pub without_correction: Option<State>,
     /// For "same": 1 ∉ [L, U], i.e. a change within ±δ is nevertheless detectable.
     pub detectable: bool,
-    /// Adjusted p_dir and p_eq (tested cells only).
+    /// Adjusted p_dir (tested cells only).
     pub p_dir_adjusted: Option<f64>,
+    /// Adjusted p_eq (tested cells only).
     pub p_eq_adjusted: Option<f64>,
 }
 
