@@ -1,0 +1,181 @@
+//! Reproducible random streams: ChaCha8 seeded per cell with `seed ⊕ FNV-1a-64(cell key)`
+//! (design §6.2), and in-house samplers (uniform, normal, Gamma, Beta, Binomial) whose output is
+//! fixed by this file, not by an upstream crate's version, and identical native and on wasm32.
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+
+/// FNV-1a 64-bit hash: offset basis 0xcbf29ce484222325, prime 0x100000001b3, one byte at a time
+/// (xor, then multiply modulo 2⁶⁴). `fnv1a64(b"") = 0xcbf29ce484222325`, `fnv1a64(b"a") =
+/// 0xaf63dc4c8601ec8c`.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The cell key: parts joined by the unit separator U+001F, e.g.
+/// `baseline␟candidate␟scenario␟qps␟metric␟statistic` (format the QPS canonically first).
+pub fn cell_key(parts: &[&str]) -> String {
+    parts.join("\u{1f}")
+}
+
+/// A deterministic random stream. All draws are functions of the seed and the call sequence only.
+#[derive(Debug, Clone)]
+pub struct Stream {
+    rng: ChaCha8Rng,
+    spare_normal: Option<f64>,
+}
+
+impl Stream {
+    /// The stream of one cell: `ChaCha8Rng::seed_from_u64(seed ^ fnv1a64(cell_key))`.
+    pub fn for_cell(seed: u64, cell_key: &str) -> Stream {
+        Stream::from_u64(seed ^ fnv1a64(cell_key.as_bytes()))
+    }
+
+    /// A stream from `ChaCha8Rng::seed_from_u64(state)`.
+    pub fn from_u64(state: u64) -> Stream {
+        Stream { rng: ChaCha8Rng::seed_from_u64(state), spare_normal: None }
+    }
+
+    /// The next raw 64-bit output of ChaCha8.
+    pub fn next_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
+    /// Uniform on the open interval (0, 1): (k + ½)·2⁻⁵³ with k the top 53 bits of one output.
+    /// Never 0 or 1, so logarithms of it are finite.
+    pub fn uniform(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// Standard normal by Box–Muller: two uniforms give √(−2 ln u₁)·cos(2πu₂), then the sine
+    /// partner is returned by the next call.
+    pub fn normal(&mut self) -> f64 {
+        if let Some(z) = self.spare_normal.take() {
+            return z;
+        }
+        let r = libm::sqrt(-2.0 * libm::log(self.uniform()));
+        let theta = 2.0 * core::f64::consts::PI * self.uniform();
+        self.spare_normal = Some(r * libm::sin(theta));
+        r * libm::cos(theta)
+    }
+
+    /// Gamma(shape, 1) by Marsaglia & Tsang (2000); for shape < 1, Gamma(shape + 1)·U^(1/shape).
+    /// NaN for a shape that is not finite and positive.
+    pub fn gamma(&mut self, shape: f64) -> f64 {
+        if !(shape > 0.0 && shape.is_finite()) {
+            return f64::NAN;
+        }
+        if shape < 1.0 {
+            let g = self.gamma(shape + 1.0);
+            return g * libm::exp(libm::log(self.uniform()) / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / libm::sqrt(9.0 * d);
+        loop {
+            let x = self.normal();
+            let v = 1.0 + c * x;
+            if v <= 0.0 {
+                continue;
+            }
+            let v = v * v * v;
+            let u = self.uniform();
+            let x2 = x * x;
+            if u < 1.0 - 0.0331 * x2 * x2 || libm::log(u) < 0.5 * x2 + d * (1.0 - v + libm::log(v)) {
+                return d * v;
+            }
+        }
+    }
+
+    /// Beta(a, b) as G_a / (G_a + G_b) with independent Gamma draws (G_a first). NaN for invalid
+    /// shapes.
+    pub fn beta(&mut self, a: f64, b: f64) -> f64 {
+        let ga = self.gamma(a);
+        let gb = self.gamma(b);
+        ga / (ga + gb)
+    }
+
+    /// Binomial(n, p), exact in distribution: while n > 64, split at the median order statistic
+    /// U₍ₖ₎ ~ Beta(k, n−k+1) of n uniforms (Knuth, TAOCP vol. 2, §3.4.1) and recurse into one side;
+    /// then sequential inversion of the pmf. O(log n) Beta draws, no tables, no approximation
+    /// beyond floating point. None for p outside [0, 1] or NaN.
+    pub fn binomial(&mut self, n: u64, p: f64) -> Option<u64> {
+        if !(0.0..=1.0).contains(&p) {
+            return None;
+        }
+        let (mut n, mut p, mut acc) = (n, p, 0u64);
+        while n > 64 && p > 0.0 && p < 1.0 {
+            let k = n / 2 + 1;
+            let u = self.beta(k as f64, (n - k + 1) as f64);
+            if p < u {
+                // The successes are among the k − 1 uniforms below U₍ₖ₎, uniform on (0, U₍ₖ₎).
+                n = k - 1;
+                p /= u;
+            } else {
+                // The k smallest all succeed; the other n − k are uniform on (U₍ₖ₎, 1).
+                acc += k;
+                n -= k;
+                p = (p - u) / (1.0 - u);
+            }
+        }
+        Some(acc + self.binomial_inversion(n, p))
+    }
+
+    /// Sequential search on the pmf for small n: P(0) = (1−p)ⁿ, P(x) = P(x−1)·((n+1)s/x − s).
+    fn binomial_inversion(&mut self, n: u64, p: f64) -> u64 {
+        if p <= 0.0 || n == 0 {
+            return 0;
+        }
+        if p >= 1.0 {
+            return n;
+        }
+        if p > 0.5 {
+            return n - self.binomial_inversion(n, 1.0 - p);
+        }
+        let s = p / (1.0 - p);
+        let a = (n + 1) as f64 * s;
+        let mut r = libm::exp(n as f64 * libm::log1p(-p));
+        let mut u = self.uniform();
+        let mut x = 0u64;
+        while u > r {
+            u -= r;
+            x += 1;
+            if x >= n {
+                return n;
+            }
+            r *= a / x as f64 - s;
+        }
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_reference_values() {
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn uniform_in_open_interval_and_invalid_shapes() {
+        let mut s = Stream::for_cell(0, "k");
+        for _ in 0..10_000 {
+            let u = s.uniform();
+            assert!(u > 0.0 && u < 1.0);
+        }
+        assert!(s.gamma(0.0).is_nan());
+        assert!(s.gamma(f64::INFINITY).is_nan());
+        assert!(s.beta(f64::NAN, 1.0).is_nan());
+        assert_eq!(s.binomial(10, f64::NAN), None);
+        assert_eq!(s.binomial(10, 1.0), Some(10));
+        assert_eq!(s.binomial(1_000_000, 0.0), Some(0));
+    }
+}
