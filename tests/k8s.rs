@@ -1,7 +1,7 @@
 //! gen-site where the benchmarks run: the static binary the container image holds (Containerfile), the
 //! Kubernetes manifests (k8s/) rendered by kustomize and read back, the analysis Job's own command run with
-//! the static binary on folders laid out as the Job's volumes, and the image itself where a container
-//! engine answers.
+//! the static binary on folders laid out as the Job's volumes, the image itself where a container engine
+//! answers, and the CI workflow users copy (examples/github-actions/).
 //!
 //! Needs Rust's x86_64-unknown-linux-musl target and kubectl (or kustomize); .ci/run installs both. Fails,
 //! saying what to install, when either is missing. Only the image test skips, saying so, when no container
@@ -732,4 +732,55 @@ fn containerfile_builds_a_static_non_root_image_where_an_engine_answers() {
     let summary = read_json(&out.join("report/summary.json"));
     assert_eq!(summary["runs"].as_array().unwrap().len(), 6);
     writeln!(std::io::stderr(), "built and ran {tag} with {engine}: {size} bytes").unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The CI workflow
+
+#[test]
+fn ci_workflow_publishes_the_report_and_can_fail_on_regressions() {
+    let path = repo().join("examples/github-actions/benchmark-report.yml");
+    let workflow: Value = serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(workflow["permissions"]["pages"], "write");
+    assert_eq!(workflow["permissions"]["id-token"], "write");
+    let steps = workflow["jobs"]["report"]["steps"].as_array().unwrap();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    for action in ["actions/checkout@", "actions/upload-pages-artifact@", "actions/deploy-pages@"] {
+        assert!(uses.iter().any(|u| u.starts_with(action)), "no {action} step");
+    }
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs.iter().any(|r| r.contains(r#"gen-site "$RESULTS" -o "$RUNNER_TEMP/site""#)));
+    assert_eq!(workflow["env"]["FAIL_ON_REGRESSION"], "false", "off unless the user turns it on");
+
+    // The regression check, run as the workflow runs it, on the example's report: the llm-d deployment is
+    // better than the standalone baseline (passes); against llm-d as the baseline, standalone is worse.
+    let check = steps.iter().find(|s| s["name"] == "Check for regressions").expect("the regression check");
+    assert_eq!(check["shell"], "python");
+    let script = check["run"].as_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let example_path = example();
+    let results = example_path.to_str().unwrap();
+    gen_site_ok(tmp.path(), &[results, "-o", "improved"]);
+    gen_site_ok(tmp.path(), &[results, "-o", "regressed", "--baseline", "llm-d-llama-3b"]);
+    let env = &workflow["env"];
+    let run_check = |report: &str| {
+        Command::new("python3")
+            .args(["-c", script])
+            .env("SUMMARY", tmp.path().join(report).join("summary.json"))
+            .env("MAX_REGRESSION_PCT", env["MAX_REGRESSION_PCT"].as_str().unwrap())
+            .env("REGRESSION_STATS", env["REGRESSION_STATS"].as_str().unwrap())
+            .output()
+            .unwrap_or_else(|e| panic!("the regression check needs python3 (as on GitHub's runners): {e}"))
+    };
+    let improved = run_check("improved");
+    assert!(improved.status.success(), "{}{}", stdout(&improved), stderr(&improved));
+    assert!(stdout(&improved).contains("0 regressions of 10% or more"), "{}", stdout(&improved));
+    let regressed = run_check("regressed");
+    assert_eq!(regressed.status.code(), Some(1), "{}{}", stdout(&regressed), stderr(&regressed));
+    let report = stdout(&regressed);
+    assert!(
+        report.contains("::error title=Regression::standalone/standalone-vllm-llama-3b, long_input at 0.5 QPS: ttft_s p50 +49.1% against llm-d/llm-d-llama-3b"),
+        "{report}"
+    );
+    assert!(!report.contains(" p99 "), "p99 is not among REGRESSION_STATS: {report}");
 }
