@@ -638,11 +638,8 @@ fn analysis_job_command_writes_the_report_on_the_job_volumes_only() {
     assert_eq!(deployments, ["llm-d/llm-d-llama-3b", "standalone/standalone-vllm-llama-3b"]);
     assert_eq!(summary["runs"].as_array().unwrap().len(), 6);
     assert_eq!(summary["comparisons"].as_array().unwrap().len(), 3);
-    // The only problems: the results volumes' lost+found folders, which the Job's user can't read.
-    let warned: Vec<&str> =
-        summary["warnings"].as_array().unwrap().iter().map(|w| w["file"].as_str().unwrap()).collect();
-    let expected: &[&str] = if as_root { &["llm-d/lost+found", "standalone/lost+found"] } else { &[] };
-    assert_eq!(warned, expected, "{}", summary["warnings"]);
+    // No problems: the results volumes' lost+found folders, which the Job's user can't read, are passed over.
+    assert_eq!(summary["warnings"], serde_json::json!([]));
     if as_root {
         assert!(fs::metadata(out.join("index.html")).unwrap().uid() == uid);
     }

@@ -10,9 +10,10 @@ use crate::warning::Warning;
 /// The file that marks a folder as this tool's own output, so that it is never read back as input.
 pub const OUTPUT_MARKER: &str = ".gen-site-output";
 
-/// Whether a folder with this name is passed over while looking for results.
+/// Whether a folder with this name is passed over while looking for results: hidden folders, and the
+/// `lost+found` of a file system's root (on a results volume, and readable by root only).
 pub fn skip_folder(name: &str) -> bool {
-    name.starts_with('.')
+    name.starts_with('.') || name == "lost+found"
 }
 
 /// Whether a file (by its relative path) lies in a folder that is passed over: a hidden folder, or one of
@@ -195,6 +196,7 @@ mod tests {
     #[test]
     fn hidden_folders_are_skipped() {
         assert!(skip_folder(".git"));
+        assert!(skip_folder("lost+found"));
         assert!(!skip_folder("llm-d"));
     }
 }
