@@ -197,3 +197,92 @@ fn baseline_can_be_chosen_by_id_or_label() {
     assert!(!wrong.status.success());
     assert!(stderr(&wrong).contains("--baseline `nope` names no deployment; the deployments are: llm-d/llm-d-llama-3b, standalone/standalone-vllm-llama-3b"));
 }
+
+/// The samples of every tool in one results folder, a deployment per tool, as a user would lay them out.
+fn mixed_results(root: &Path) {
+    let formats = repo().join("tests/data/formats");
+    let copy = |from: &str, to: &str| {
+        let target = root.join(to);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(formats.join(from), target).unwrap();
+    };
+    for name in [
+        "vllm-20.0qps-mock-model-20261128-123210.json",
+        "openai-chat-infqps-concurrency2-mock-model-20261128-123218.json",
+        "sweep_appended.json",
+    ] {
+        copy(&format!("vllm-bench/0.19.1/{name}"), &format!("vllm/{name}"));
+    }
+    copy("sglang-bench/0.4.6/sglang_bench_serving_mock.jsonl", "sglang/sglang_1128_12_32_12.jsonl");
+    copy("guidellm/0.8.1/benchmarks.json", "guidellm/benchmarks.json");
+    copy("guidellm/0.8.1/benchmarks.csv", "guidellm/benchmarks.csv");
+    for name in fs::read_dir(formats.join("inference-perf/0.7.0")).unwrap() {
+        let name = name.unwrap().file_name().into_string().unwrap();
+        copy(&format!("inference-perf/0.7.0/{name}"), &format!("inference-perf/reports-20261128-121244/{name}"));
+    }
+    for name in ["profile_export.jsonl", "profile_export_aiperf.json", "profile_export_aiperf.csv", "inputs.json"] {
+        copy(
+            &format!("aiperf/0.13.0/{name}"),
+            &format!("aiperf/artifacts/mock-model-openai-completions-concurrency2/{name}"),
+        );
+    }
+    copy("llmd-report/br_v0_2_example.yaml", "llmd/benchmark_report_v0.2,_stage_3.yaml");
+}
+
+#[test]
+fn a_folder_of_every_tool_gives_one_report_comparing_like_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let results = tmp.path().join("results");
+    mixed_results(&results);
+    let before = snapshot(&results);
+    let output = gen_site(tmp.path(), &["results", "-o", "out", "--baseline", "vllm"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Every file is recognised: the companions pass silently, and nothing is reported.
+    assert!(!stderr(&output).contains("warning:"), "{}", stderr(&output));
+    let summary = read_json(&tmp.path().join("out/summary.json"));
+    assert_eq!(summary["schema_version"], 2);
+    let ids: Vec<&str> = summary["deployments"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["aiperf", "guidellm", "inference-perf", "llmd", "sglang", "vllm"]);
+    let runs = summary["runs"].as_array().unwrap();
+    let formats: std::collections::BTreeSet<&str> = runs.iter().map(|r| r["format"].as_str().unwrap()).collect();
+    assert_eq!(formats.len(), 6, "{formats:?}");
+    // The same load of the same (default) scenario is compared across tools; loads of another kind never.
+    let compared = |load: serde_json::Value| -> Vec<&str> {
+        let mut ids: Vec<&str> = summary["comparisons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["load"] == load)
+            .map(|c| c["deployment"].as_str().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(compared(serde_json::json!({"kind": "qps", "value": 5.0})), ["guidellm", "inference-perf"]);
+    assert_eq!(compared(serde_json::json!({"kind": "qps", "value": 10.0})), ["guidellm", "llmd"]);
+    assert_eq!(compared(serde_json::json!({"kind": "qps", "value": 20.0})), ["sglang"]);
+    assert_eq!(compared(serde_json::json!({"kind": "concurrency", "value": 2.0})), ["aiperf", "sglang"]);
+    for comparison in summary["comparisons"].as_array().unwrap() {
+        assert_eq!(comparison["baseline"], "vllm");
+        let base = runs.iter().find(|r| r["deployment"] == "vllm" && r["load"] == comparison["load"]).unwrap();
+        assert_eq!(base["scenario"], comparison["scenario"]);
+    }
+    // Failures are counted per run, and the per-request runs say so.
+    let aiperf = runs.iter().find(|r| r["deployment"] == "aiperf").unwrap();
+    assert_eq!((aiperf["requests"].as_u64(), aiperf["failed_requests"].as_u64()), (Some(10), Some(2)));
+    assert_eq!(aiperf["per_request"], true);
+    let llmd = runs.iter().find(|r| r["deployment"] == "llmd").unwrap();
+    assert_eq!((llmd["per_request"].as_bool(), llmd["tool_version"].as_str()), (Some(false), Some("0.3.0")));
+    let readme = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
+    assert!(readme.contains("#### default at concurrency 2"), "{readme}");
+    assert!(readme.contains("10 (2 failed, 16.7 %)"), "{readme}");
+    assert_eq!(snapshot(&results), before, "the results folder changed");
+
+    // Named by model instead, every deployment of this folder is the mock server: one deployment, whose
+    // repetitions at one load pool their requests.
+    let by_model = gen_site(tmp.path(), &["results", "-o", "by-model", "--deployment-by", "model"]);
+    assert!(by_model.status.success(), "{}", stderr(&by_model));
+    let summary = read_json(&tmp.path().join("by-model/summary.json"));
+    let ids: Vec<&str> = summary["deployments"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"mock-model"), "{ids:?}");
+}

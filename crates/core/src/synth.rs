@@ -48,7 +48,7 @@ pub const EXAMPLE_PROFILES: [Profile; 2] = [
 pub const LONG_INPUT: Workload = Workload { scenario: "long_input", prompt_tokens: 8000.0, output_tokens: 200.0 };
 
 /// Chat: short prompts and answers, as in the JSON benchmarks (whose per-token gaps grow with the answers).
-pub const CHAT: Workload = Workload { scenario: "chat", prompt_tokens: 512.0, output_tokens: 16.0 };
+pub const CHAT: Workload = Workload { scenario: "chat", prompt_tokens: 512.0, output_tokens: 8.0 };
 
 pub const EXAMPLE_QPS: [f64; 3] = [0.1, 0.25, 0.5];
 

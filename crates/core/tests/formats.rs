@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use serving_compare::analysis::{Group, Run, RunKey};
-use serving_compare::formats::{assemble, is_candidate, read, Sourced};
+use serving_compare::formats::{assemble, is_candidate, read, Found, Sourced};
 use serving_compare::model::DEFAULT_SCENARIO;
 use serving_compare::warning::Warning;
 use std::path::{Path, PathBuf};
@@ -125,5 +125,205 @@ fn yaml_samples_read_as_pyyaml_reads_them() {
         let json = serving_compare::formats::yaml::to_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         let got: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(&got, want, "{path}");
+    }
+}
+
+/// What the site carries of a file (`read_for_site`) reads as the file does, and is no larger.
+#[test]
+fn what_the_site_carries_reads_the_same() {
+    let data = repo().join("tests/data");
+    let mut stack = vec![data.clone()];
+    let mut checked = 0;
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(&data).unwrap().to_str().unwrap().to_string();
+            if !is_candidate(&relative) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let original = read(&relative, bytes.clone());
+            let (also, carried) = serving_compare::formats::read_for_site(&relative, bytes.clone());
+            assert_eq!(format!("{also:?}"), format!("{original:?}"), "{relative}");
+            assert!(carried.len() <= bytes.len(), "{relative}: {} > {}", carried.len(), bytes.len());
+            // Compared as text: unknown values are NaN, which is never equal to itself.
+            let again = read(&relative, carried);
+            assert_eq!(format!("{:?}", again.found), format!("{:?}", original.found), "{relative}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 80, "{checked}");
+}
+
+/// Every sample that holds results, by path under tests/data.
+fn samples() -> Vec<(String, Vec<u8>)> {
+    let data = repo().join("tests/data");
+    let mut out = Vec::new();
+    let mut stack = vec![data.join("formats"), data.join("exp-7-h100")];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(&data).unwrap().to_str().unwrap().to_string();
+            let bytes = std::fs::read(&path).unwrap();
+            if is_candidate(&relative)
+                && !matches!(read(&relative, bytes.clone()).found, Found::Nothing | Found::Companion { .. })
+            {
+                out.push((relative, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A truncated or emptied result file gets a warning naming it and what is wrong, and no run.
+#[test]
+fn truncated_and_empty_files_say_what_is_wrong() {
+    let samples = samples();
+    assert!(samples.len() >= 25, "{}", samples.len());
+    for (path, bytes) in &samples {
+        let empty = read(path, Vec::new());
+        assert_eq!(empty.found, Found::Nothing, "{path}");
+        assert_eq!(empty.warnings[0].to_string(), format!("{path}: the file is empty"));
+        if !path.ends_with(".json") {
+            continue;
+        }
+        for share in [0.1, 0.5, 0.9] {
+            let cut = (bytes.len() as f64 * share) as usize;
+            let truncated = read(path, bytes[..cut].to_vec());
+            let messages: Vec<String> = truncated.warnings.iter().map(ToString::to_string).collect();
+            assert!(!messages.is_empty(), "{path} cut at {share}: no warning");
+            assert!(messages.iter().all(|m| m.starts_with(path.as_str())), "{messages:?}");
+            if !matches!(truncated.found, Found::Runs(ref runs) if !runs.is_empty()) {
+                assert!(
+                    messages.iter().any(|m| m.contains("ends too early") || m.contains("not valid JSON")),
+                    "{path} cut at {share}: {messages:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A recognised file with a key missing or of the wrong type gets one clear warning naming the file and
+/// the key, and the rest of the folder is still read.
+#[test]
+fn broken_keys_are_named() {
+    let data = repo().join("tests/data/formats");
+    let cases: [(&str, &str, Option<serde_json::Value>, &str); 10] = [
+        (
+            "vllm-bench/0.19.1/vllm-20.0qps-mock-model-20261128-123210.json",
+            "/request_rate",
+            None,
+            "`request_rate` is missing",
+        ),
+        (
+            "vllm-bench/0.19.1/vllm-20.0qps-mock-model-20261128-123210.json",
+            "/ttfts",
+            Some("x".into()),
+            "`ttfts`: invalid type",
+        ),
+        (
+            "vllm-bench/0.19.1/vllm-20.0qps-mock-model-20261128-123210.json",
+            "/itls",
+            Some(serde_json::json!([[0.1]])),
+            "`itls` has 1 entries but `ttfts` has 12",
+        ),
+        (
+            "vllm-bench/0.19.1/openai-chat-infqps-concurrency2-mock-model-20261128-123218.json",
+            "/completed",
+            Some("many".into()),
+            "`completed` is missing or not a number",
+        ),
+        ("guidellm/0.8.1/benchmarks.json", "/benchmarks", Some(5.into()), "`benchmarks` is not a list"),
+        ("guidellm/0.8.1/benchmarks.json", "/benchmarks/0/config/strategy", None, "benchmark 1: no `strategy`"),
+        (
+            "inference-perf/0.7.0/stage_0_lifecycle_metrics.json",
+            "/successes/count",
+            Some("x".into()),
+            "`count` is missing or not a number",
+        ),
+        ("aiperf/0.13.0/profile_export_aiperf.json", "/request_count", None, "no `request_count`"),
+        (
+            "aiperf/0.13.0/profile_export_aiperf.json",
+            "/time_to_first_token/unit",
+            Some("fortnights".into()),
+            "unknown unit `fortnights`",
+        ),
+        (
+            "guidellm/0.3.1/benchmarks.json",
+            "/benchmarks/1/args/strategy/type_",
+            Some("warp".into()),
+            "benchmark 2: strategy `warp`",
+        ),
+    ];
+    for (file, pointer, value, expected) in cases {
+        let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(data.join(file)).unwrap()).unwrap();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let target = json.pointer_mut(parent).unwrap_or_else(|| panic!("{file}{pointer}"));
+        match (value, target) {
+            (None, serde_json::Value::Object(map)) => {
+                map.remove(key);
+            }
+            (Some(value), serde_json::Value::Object(map)) => {
+                map.insert(key.to_string(), value);
+            }
+            (Some(value), serde_json::Value::Array(items)) => items[key.parse::<usize>().unwrap()] = value,
+            other => panic!("{file}{pointer}: {other:?}"),
+        }
+        let read = read(file, serde_json::to_vec(&json).unwrap());
+        let messages: Vec<String> = read.warnings.iter().map(ToString::to_string).collect();
+        assert!(
+            messages.iter().any(|m| m.starts_with(file) && m.contains(expected)),
+            "{file}{pointer}: expected `{expected}` in {messages:?}"
+        );
+    }
+}
+
+mod any_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Reading never panics, whatever the bytes: real samples with bytes changed, cut or repeated.
+        #[test]
+        fn no_panic_on_damaged_samples(
+            which in 0usize..1000,
+            changes in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..16),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let samples = samples();
+            let (path, bytes) = &samples[which % samples.len()];
+            let mut damaged = bytes.clone();
+            for (at, byte) in changes {
+                let i = at.index(damaged.len().max(1));
+                if i < damaged.len() {
+                    damaged[i] = byte;
+                }
+            }
+            damaged.truncate(cut.index(damaged.len() + 1));
+            let read = read(path, damaged.clone());
+            for warning in &read.warnings {
+                prop_assert!(warning.to_string().starts_with(path.as_str()));
+            }
+            let _ = serving_compare::formats::read_for_site(path, damaged);
+        }
+
+        #[test]
+        fn no_panic_on_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000), name in 0usize..6) {
+            let path = ["a.json", "a.jsonl", "a.yaml", "a.csv", "LMBench_a_1.csv", "a.yml"][name];
+            let _ = read(path, bytes.clone());
+            let text: String = bytes.iter().map(|&b| b"{}[]:,\"0123456789.-eE \n\tabnulltrue#-&*|>'"[b as usize % 40] as char).collect();
+            let _ = read(path, text.into_bytes());
+        }
     }
 }

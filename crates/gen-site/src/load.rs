@@ -5,7 +5,7 @@ use crate::site::DataWriter;
 use crate::walk::Candidate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serving_compare::formats::{read, Found};
+use serving_compare::formats::{read_for_site, Found};
 use serving_compare::warning::Warning;
 use std::fs;
 
@@ -41,10 +41,9 @@ pub fn load(candidates: Vec<Candidate>, show_progress: bool, data: &DataWriter) 
         .map(|(i, c)| {
             let outcome = match fs::read(&c.path) {
                 Ok(bytes) => {
-                    let packed = crate::site::pack(&c.relative, &bytes);
-                    let read = read(&c.relative, bytes);
+                    let (read, carried) = read_for_site(&c.relative, bytes);
                     let holds_results = matches!(read.found, Found::Runs(_) | Found::Part(_));
-                    data.add(i, holds_results.then_some(packed));
+                    data.add(i, holds_results.then(|| crate::site::pack(&c.relative, &carried)));
                     (c.relative, read.found, read.warnings)
                 }
                 Err(e) => {

@@ -3,12 +3,12 @@
 //! load and dataset the run was configured with). Each gives a [`Piece`]; [`assemble`] combines a folder's.
 
 use super::doc::{Node, Num, Object};
-use super::{checked, stat_names, Document, Found, Part, Place, Skips};
+use super::{checked, stat_names, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
-use serde::de::IgnoredAny;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// What one file of an artifact folder holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,52 +32,66 @@ pub(crate) fn is_summary(object: &Object) -> bool {
     object.members().any(|(_, node)| node.object().is_some_and(|m| m.has("unit") && m.has("avg")))
 }
 
-pub(crate) fn read(path: &str, document: &Document) -> Result<(Found, Vec<Warning>), String> {
-    let lines = document.raw_lines();
-    let first = lines.first().and_then(|(_, node)| node.object()).ok_or("no AIPerf object")?;
+pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> {
+    let first = document.first_object().ok_or("no AIPerf object")?;
     if first.has("metadata") && first.has("metrics") {
-        let (log, warnings) = records(path, lines);
-        return Ok((Found::Part(Part::Aiperf(Piece::Records(log))), warnings));
+        let (log, warnings, carry) = records(path, document.raw_lines(), document.carry);
+        return Ok((Found::Part(Part::Aiperf(Piece::Records(log))), warnings, carry));
     }
-    Ok((Found::Part(Part::Aiperf(summary(&first)?)), Vec::new()))
+    Ok((Found::Part(Part::Aiperf(summary(&first)?)), Vec::new(), None))
 }
 
-#[derive(Debug, Deserialize)]
+/// A record as far as it is read; written back (see [`super::read_for_site`]) it is a smaller record that
+/// reads the same.
+#[derive(Debug, Deserialize, Serialize)]
 struct Record {
     metadata: Metadata,
     #[serde(default)]
     metrics: Metrics,
-    error: Option<IgnoredAny>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Box<RawValue>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Metadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
     benchmark_phase: Option<String>,
     /// 0.1.x calls its phases credit phases.
+    #[serde(skip_serializing_if = "Option::is_none")]
     credit_phase: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     request_start_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     request_end_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     timestamp_ns: Option<u64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 struct Metrics {
+    #[serde(skip_serializing_if = "Option::is_none")]
     time_to_first_token: Option<Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     ttft: Option<Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     request_latency: Option<Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     inter_token_latency: Option<Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     inter_chunk_latency: Option<Measures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     input_sequence_length: Option<Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     output_sequence_length: Option<Measure>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Measure {
     value: Num,
     unit: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Measures {
     value: Vec<Num>,
     unit: Option<String>,
@@ -91,8 +105,11 @@ fn seconds(measure: &Option<Measure>, name: &str) -> Result<f64, String> {
     checked(format_args!("`{name}`"), measure.value.0 * scale)
 }
 
-fn records(path: &str, lines: Vec<(Place, Node)>) -> (RequestLog, Vec<Warning>) {
+/// The profiling records, with (when `carry`) the smaller file a site may carry: those records with only
+/// what is read of them.
+fn records(path: &str, lines: Vec<(Place, Node)>, carry: bool) -> (RequestLog, Vec<Warning>, Option<String>) {
     let mut log = RequestLog::default();
+    let mut carried = carry.then(String::new);
     let mut skips = Skips::new(path);
     // Nanosecond clocks exceed 2^53: times are kept as integers until made relative to the first start.
     let mut origin: Option<u64> = None;
@@ -112,8 +129,12 @@ fn records(path: &str, lines: Vec<(Place, Node)>) -> (RequestLog, Vec<Warning>) 
             Ok(request) => log.requests.push(request),
             Err(message) => skips.skip(place.warning(path, format!("record skipped: {message}"))),
         }
+        if let Some(carried) = carried.as_mut() {
+            carried.push_str(&serde_json::to_string(&record).unwrap_or_default());
+            carried.push('\n');
+        }
     }
-    (log, skips.finish())
+    (log, skips.finish(), carried)
 }
 
 fn request(record: &Record, origin: &mut Option<u64>, itl: &mut Vec<f64>) -> Result<Request, String> {

@@ -11,9 +11,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-/// A node of a document: an unparsed JSON slice.
+/// A node of a document: the unparsed text of one JSON value (checked when it is parsed).
 #[derive(Debug, Clone, Copy)]
-pub struct Node<'a>(pub &'a RawValue);
+pub struct Node<'a>(pub &'a str);
 
 /// An object's members by key.
 #[derive(Debug, Clone, Default)]
@@ -22,21 +22,27 @@ pub struct Object<'a>(HashMap<String, Node<'a>>);
 impl<'a> Node<'a> {
     /// The node as a typed value, or what is wrong with it.
     pub fn de<T: DeserializeOwned>(self) -> Result<T, String> {
-        serde_json::from_str(self.0.get()).map_err(|e| without_position(&e))
+        serde_json::from_str(self.0).map_err(|e| without_position(&e))
     }
 
     pub fn object(self) -> Option<Object<'a>> {
-        let map: HashMap<String, &'a RawValue> = serde_json::from_str(self.0.get()).ok()?;
-        Some(Object(map.into_iter().map(|(k, v)| (k, Node(v))).collect()))
+        self.parsed().ok()?.into_object()
+    }
+
+    /// The node parsed a level deep, or what is wrong with its JSON.
+    pub fn parsed(self) -> Result<Single<'a>, String> {
+        serde_json::from_str(self.0).map_err(|e| json_error(&e))
     }
 
     pub fn array(self) -> Option<Vec<Node<'a>>> {
-        let items: Vec<&'a RawValue> = serde_json::from_str(self.0.get()).ok()?;
-        Some(items.into_iter().map(Node).collect())
+        match serde_json::from_str(self.0).ok()? {
+            Single::Array(items) => Some(items),
+            Single::Object(_) => None,
+        }
     }
 
     pub fn is_null(self) -> bool {
-        self.0.get().trim() == "null"
+        self.0.trim() == "null"
     }
 
     /// A number, also from a numeric string; `None` when absent, null or not a number.
@@ -112,6 +118,18 @@ pub fn whole(key: &str, value: f64) -> Result<usize, String> {
         Ok(value as usize)
     } else {
         Err(format!("`{key}` is {value}, not a count"))
+    }
+}
+
+impl serde::Serialize for Num {
+    /// As a JSON number, or `null` when not a number (JSON has no NaN); infinities as text.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            v if v.is_finite() => serializer.serialize_f64(v),
+            v if v.is_nan() => serializer.serialize_none(),
+            v if v > 0.0 => serializer.serialize_str("inf"),
+            _ => serializer.serialize_str("-inf"),
+        }
     }
 }
 
@@ -210,6 +228,12 @@ fn without_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// What is wrong with a JSON text, saying whether it looks cut short.
+fn json_error(e: &serde_json::Error) -> String {
+    let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "not valid JSON" };
+    format!("{what}: {}", without_position(e))
+}
+
 /// Python's bare `NaN`, `Infinity` and `-Infinity` (outside strings) turned into JSON that [`Num`]
 /// reads: `null`, `"Infinity"`, `"-Infinity"`. Borrowed when there are none.
 pub fn python_json(text: &str) -> Cow<'_, str> {
@@ -258,9 +282,69 @@ pub fn python_json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A text that is one JSON object or array, parsed one level deep in one pass: its members or items stay
+/// unparsed slices.
+#[derive(Debug)]
+pub enum Single<'a> {
+    Object(Object<'a>),
+    Array(Vec<Node<'a>>),
+}
+
+impl<'a> Single<'a> {
+    pub fn into_object(self) -> Option<Object<'a>> {
+        match self {
+            Single::Object(object) => Some(object),
+            Single::Array(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Single<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Single<'de>, D::Error> {
+        struct SingleVisitor;
+        impl<'de> Visitor<'de> for SingleVisitor {
+            type Value = Single<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object or array")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Single<'de>, A::Error> {
+                let mut members = HashMap::new();
+                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
+                    members.insert(key, Node(value.get()));
+                }
+                Ok(Single::Object(Object(members)))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Single<'de>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<&'de RawValue>()? {
+                    items.push(Node(item.get()));
+                }
+                Ok(Single::Array(items))
+            }
+        }
+        deserializer.deserialize_any(SingleVisitor)
+    }
+}
+
+/// The text as one object or array, when it is exactly one (the common case), in one pass; `None`
+/// otherwise (several values, or not valid JSON: [`json_values`] says which).
+pub fn single_json(text: &str) -> Option<Single<'_>> {
+    serde_json::from_str(text).ok()
+}
+
 /// The top-level JSON values of a text, each with the line it starts on: one for a JSON document, several
-/// for appended objects or JSON lines. Blank lines between values are fine.
-pub fn json_values(text: &str) -> Result<Vec<(usize, &RawValue)>, String> {
+/// for appended objects or JSON lines. Blank lines between values are fine. JSON lines (each line an
+/// object) are cut at line ends without parsing, so that a broken line is reported alone when read;
+/// other texts are cut by parsing, which reports a broken value.
+pub fn json_values(text: &str) -> Result<Vec<(usize, &str)>, String> {
+    let lines: Vec<(usize, &str)> =
+        text.lines().enumerate().map(|(i, line)| (i + 1, line.trim())).filter(|(_, line)| !line.is_empty()).collect();
+    let json_lines = lines.len() > 1
+        && lines.iter().all(|(_, line)| line.starts_with('{'))
+        && lines.first().is_some_and(|(_, line)| serde_json::from_str::<de::IgnoredAny>(line).is_ok());
+    if json_lines {
+        return Ok(lines);
+    }
     let mut values = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
     let mut line = 1;
@@ -272,11 +356,8 @@ pub fn json_values(text: &str) -> Result<Vec<(usize, &RawValue)>, String> {
         counted_to = start + skipped;
         match stream.next() {
             None => break,
-            Some(Ok(value)) => values.push((line, value)),
-            Some(Err(e)) => {
-                let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "not valid JSON" };
-                return Err(format!("{what}: {} (line {}, column {})", without_position(&e), e.line(), e.column()));
-            }
+            Some(Ok(value)) => values.push((line, value.get())),
+            Some(Err(e)) => return Err(format!("{} (line {}, column {})", json_error(&e), e.line(), e.column())),
         }
     }
     Ok(values)
@@ -315,17 +396,20 @@ mod tests {
         let values = json_values("{\"a\": 1}\n\n{\"a\": 2}\n{\"a\":\n3}\n[1]").unwrap();
         assert_eq!(Node(values[3].1).array().map(|items| items.len()), Some(1));
         assert_eq!(values.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [1, 3, 4, 6]);
-        let err = json_values("{\"a\": 1}\n{\"a\": [1, 2").unwrap_err();
-        assert!(err.contains("ends too early") && err.contains("line 2"), "{err}");
-        let err = json_values("{\"a\": 1}\n{\"a\" 2}").unwrap_err();
+        // JSON lines are cut at line ends: a broken line is found when it is read.
+        let lines = json_values("{\"a\": 1}\n{\"a\": [1, 2\n\n{\"b\": 3}").unwrap();
+        assert_eq!(lines.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [1, 2, 4]);
+        assert!(Node(lines[1].1).object().is_none());
+        let err = json_values("{\"a\":\n 1}\n{\"a\": [1, 2").unwrap_err();
+        assert!(err.contains("ends too early") && err.contains("line 3"), "{err}");
+        let err = json_values("[1]\n{\"a\" 2}").unwrap_err();
         assert!(err.starts_with("not valid JSON") && err.contains("line 2"), "{err}");
     }
 
     #[test]
     fn yaml_keeps_infinities_as_text() {
         let json = yaml_as_json("version: 0.2\nrate: .inf\nn: ~\nlist: [1, 2.5]\n---\nsecond: 1\n").unwrap();
-        let raw: &RawValue = serde_json::from_str(&json).unwrap();
-        let object = Node(raw).object().unwrap();
+        let object = Node(&json).object().unwrap();
         assert_eq!(object.num("version"), Some(0.2));
         assert_eq!(object.text("rate").as_deref(), Some("inf"));
         assert_eq!(object.num("rate"), Some(f64::INFINITY));

@@ -12,7 +12,7 @@ use crate::warning::Warning;
 use serde::Deserialize;
 
 pub(crate) fn read(path: &str, document: &Document) -> Result<(Found, Vec<Warning>), String> {
-    let Some((_, top)) = document.objects().into_iter().next() else {
+    let Some(top) = document.first_object() else {
         return Err("no GuideLLM report object".to_string());
     };
     let benchmarks = top.get("benchmarks").and_then(Node::array).ok_or("`benchmarks` is not a list")?;

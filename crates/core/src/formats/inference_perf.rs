@@ -70,7 +70,7 @@ pub(crate) fn read(path: &str, document: &Document) -> Result<(Found, Vec<Warnin
         let (log, warnings) = requests(path, &items)?;
         return Ok((Found::Part(Part::InferencePerf(Piece::Requests(log))), warnings));
     }
-    let (_, object) = document.objects().into_iter().next().ok_or("no report object")?;
+    let object = document.first_object().ok_or("no report object")?;
     if is_config(&object) {
         return Ok((Found::Part(Part::InferencePerf(Piece::Config(config(&object)))), Vec::new()));
     }

@@ -9,7 +9,7 @@ use crate::model::{Aggregates, Body, Format, Load, RunData, Throughput};
 use crate::warning::Warning;
 
 pub(crate) fn read(_path: &str, document: &Document) -> Result<(Found, Vec<Warning>), String> {
-    let (_, report) = document.objects().into_iter().next().ok_or("no report object")?;
+    let report = document.first_object().ok_or("no report object")?;
     let (run, load_known) = if report.has("results") { v0_2(&report)? } else { (v0_1(&report)?, true) };
     let written_by_inference_perf =
         report.at(&["run"]).and_then(|r| r.text("uid")).is_some_and(|uid| uid.starts_with("inference-perf"));

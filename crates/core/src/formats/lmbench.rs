@@ -191,6 +191,11 @@ impl LmbenchReader {
         outcome
     }
 
+    /// The file's bytes, given back once it is read.
+    pub fn into_text(self) -> Vec<u8> {
+        self.text
+    }
+
     fn finish(&mut self) -> FileRead {
         let path = self.path.as_str();
         if self.slots.is_empty() {

@@ -20,9 +20,8 @@ pub mod yaml;
 use crate::model::{Format, RunData};
 use crate::text::shown;
 use crate::warning::Warning;
-use doc::{json_values, python_json, yaml_as_json, Node, Object};
+use doc::{json_values, python_json, single_json, yaml_as_json, Node, Object, Single};
 use lmbench::LmbenchReader;
-use serde_json::value::RawValue;
 
 /// What reading one file gave: what it holds, and the problems met on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +34,10 @@ impl FileRead {
     /// A file that can't be used, with why.
     pub fn failed(warning: Warning) -> FileRead {
         FileRead { found: Found::Nothing, warnings: vec![warning] }
+    }
+
+    fn of(found: Found, warnings: Vec<Warning>) -> FileRead {
+        FileRead { found, warnings }
     }
 }
 
@@ -115,6 +118,28 @@ pub fn read(path: &str, bytes: Vec<u8>) -> FileRead {
     }
 }
 
+/// Reads a whole file, and gives back what a site should carry of it for its viewer to read again: the
+/// file itself, or, where a format's files hold much that nothing here reads (vLLM's and SGLang's
+/// generated texts, AIPerf's dozens of metrics per record and its warm-up records), a smaller file of the
+/// same format that reads the same.
+pub fn read_for_site(path: &str, bytes: Vec<u8>) -> (FileRead, Vec<u8>) {
+    match lmbench_start(path, &bytes) {
+        Some((key, start)) => {
+            let mut reader = LmbenchReader::new(path, key, bytes, start);
+            let read = loop {
+                if let Some(read) = reader.step(usize::MAX) {
+                    break read;
+                }
+            };
+            (read, reader.into_text())
+        }
+        None => {
+            let (read, carry) = read_whole(path, &bytes, true);
+            (read, carry.map_or(bytes, String::into_bytes))
+        }
+    }
+}
+
 /// A file being read a slice at a time (LMBench CSVs; other files are read in one step).
 #[derive(Debug)]
 pub struct Reading(Stage);
@@ -126,15 +151,19 @@ enum Stage {
     Done,
 }
 
+/// The scenario and QPS of an LMBench CSV that can be parsed a slice at a time, and where its text starts
+/// (after a BOM); `None` for other files, and for LMBench files whose problems the whole-file read reports.
+fn lmbench_start(path: &str, bytes: &[u8]) -> Option<((String, f64), usize)> {
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let key = has_extension(path, &[".csv"]).then(|| lmbench_key(path, &bytes[start..])).flatten()?;
+    std::str::from_utf8(&bytes[start..]).is_ok().then_some((key, start))
+}
+
 impl Reading {
     pub fn new(path: &str, bytes: Vec<u8>) -> Reading {
-        let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let lmbench = has_extension(path, &[".csv"]).then(|| lmbench_key(path, &bytes[start..])).flatten();
-        Reading(match lmbench {
-            Some(key) if std::str::from_utf8(&bytes[start..]).is_ok() => {
-                Stage::Csv(Box::new(LmbenchReader::new(path, key, bytes, start)))
-            }
-            _ => Stage::Whole { path: path.to_string(), bytes },
+        Reading(match lmbench_start(path, &bytes) {
+            Some((key, start)) => Stage::Csv(Box::new(LmbenchReader::new(path, key, bytes, start))),
+            None => Stage::Whole { path: path.to_string(), bytes },
         })
     }
 
@@ -159,7 +188,7 @@ impl Reading {
                 let Stage::Whole { path, bytes } = std::mem::replace(&mut self.0, Stage::Done) else {
                     unreachable!("matched above")
                 };
-                Some(read_whole(&path, &bytes))
+                Some(read_whole(&path, &bytes, false).0)
             }
             Stage::Done => Some(FileRead { found: Found::Nothing, warnings: Vec::new() }),
         }
@@ -225,32 +254,34 @@ fn fields_of(output: &[u8], ends: &[usize]) -> Vec<String> {
         .collect()
 }
 
-/// Reads a file that is not parsed a slice at a time.
-fn read_whole(path: &str, bytes: &[u8]) -> FileRead {
+/// Reads a file that is not parsed a slice at a time; with `carry`, also the smaller file a site may carry
+/// instead (see [`read_for_site`]), where the format has one.
+fn read_whole(path: &str, bytes: &[u8], carry: bool) -> (FileRead, Option<String>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-            return FileRead::failed(Warning::line(path, line, "not UTF-8 text: is this really a result file?"));
+            let warning = Warning::line(path, line, "not UTF-8 text: is this really a result file?");
+            return (FileRead::failed(warning), None);
         }
     };
     if text.trim().is_empty() {
-        return FileRead::failed(Warning::file(path, "the file is empty"));
+        return (FileRead::failed(Warning::file(path, "the file is empty")), None);
     }
     let first = text.trim_start().as_bytes()[0];
     let outcome = if has_extension(path, &[".csv"]) {
-        read_csv(path, text)
+        read_csv(path, text).map(|read| (read, None))
     } else if first == b'{' || first == b'[' {
-        read_json(path, text)
+        read_json(path, text, carry)
     } else if has_extension(path, &[".yaml", ".yml"]) || !has_extension(path, &[".json", ".jsonl"]) {
-        read_yaml(path, text)
+        read_yaml(path, text).map(|read| (read, None))
     } else {
         Err(format!("not JSON: it starts with `{}`", shown(&text.trim_start().chars().take(20).collect::<String>())))
     };
     match outcome {
         Ok(read) => read,
-        Err(message) => FileRead::failed(Warning::file(path, message)),
+        Err(message) => (FileRead::failed(Warning::file(path, message)), None),
     }
 }
 
@@ -298,17 +329,25 @@ fn companion(format: Format, note: Option<&'static str>) -> FileRead {
     FileRead { found: Found::Companion { format, note }, warnings: Vec::new() }
 }
 
-fn read_json(path: &str, text: &str) -> Result<FileRead, String> {
+fn read_json(path: &str, text: &str, carry: bool) -> Result<(FileRead, Option<String>), String> {
     let text = python_json(text);
-    let values = json_values(&text)?;
-    let Some(&(_, first)) = values.first() else { return Err("the file is empty".to_string()) };
-    let first = Node(first);
-    let tool = match (first.object(), first.array()) {
-        (Some(object), _) => detect_object(&object),
-        (_, Some(items)) => detect_array(&items),
-        _ => Tool::Unknown("a JSON value that is not an object or array".to_string()),
+    // One value (most files) is parsed in one pass; several (JSON lines, appended objects) are first
+    // cut into values, each parsed when read.
+    let document = match single_json(&text) {
+        Some(single) => Document { text: &text, values: Vec::new(), single: Some(single), carry },
+        None => Document { text: &text, values: json_values(&text)?, single: None, carry },
     };
-    dispatch(path, tool, Document { values })
+    let tool = match (&document.single, document.values.first()) {
+        (Some(Single::Object(object)), _) => detect_object(object),
+        (Some(Single::Array(items)), _) => detect_array(items),
+        (None, Some(&(_, first))) => match (Node(first).object(), Node(first).array()) {
+            (Some(object), _) => detect_object(&object),
+            (_, Some(items)) => detect_array(&items),
+            _ => Tool::Unknown("a JSON value that is not an object or array".to_string()),
+        },
+        (None, None) => return Err("the file is empty".to_string()),
+    };
+    dispatch(path, tool, document)
 }
 
 fn read_yaml(path: &str, text: &str) -> Result<FileRead, String> {
@@ -316,33 +355,61 @@ fn read_yaml(path: &str, text: &str) -> Result<FileRead, String> {
     if !json.starts_with('{') {
         return Err("not a result file of a known benchmark tool (a YAML document that is not a mapping)".to_string());
     }
-    read_json(path, &json)
+    read_json(path, &json, false).map(|(read, _)| read)
 }
 
 /// A parsed document, as the tool modules get it: the top-level JSON values (unparsed) with the lines
 /// they start on.
 pub(crate) struct Document<'a> {
-    values: Vec<(usize, &'a RawValue)>,
+    text: &'a str,
+    /// The text's one object or array, parsed a level deep; or else
+    single: Option<Single<'a>>,
+    /// its values, unparsed, with the lines they start on.
+    values: Vec<(usize, &'a str)>,
+    /// Whether the reader should also write the smaller file a site may carry (see [`read_for_site`]).
+    pub(crate) carry: bool,
 }
 
 impl<'a> Document<'a> {
-    /// The top-level objects with where they are; items of a top-level array are objects too.
-    pub(crate) fn objects(&self) -> Vec<(Place, Object<'a>)> {
+    /// The top-level objects with where they are; items of a top-level array are objects too. A value that
+    /// is not an object (a broken line of JSON lines, say) is there as what is wrong with it.
+    pub(crate) fn objects(&self) -> Vec<(Place, Result<Object<'a>, String>)> {
+        let items = |items: &[Node<'a>]| -> Vec<(Place, Result<Object<'a>, String>)> {
+            let item = |node: &Node<'a>| node.object().ok_or_else(|| "not a JSON object".to_string());
+            items.iter().enumerate().map(|(i, node)| (Place::Item(i + 1), item(node))).collect()
+        };
+        match &self.single {
+            Some(Single::Object(object)) => return vec![(Place::Whole, Ok(object.clone()))],
+            Some(Single::Array(nodes)) => return items(nodes),
+            None => {}
+        }
         let many = self.values.len() > 1;
         let mut out = Vec::new();
         for &(line, raw) in &self.values {
-            let node = Node(raw);
-            if let Some(object) = node.object() {
-                out.push((if many { Place::Line(line) } else { Place::Whole }, object));
-            } else if let Some(items) = node.array() {
-                out.extend(items.iter().enumerate().filter_map(|(i, item)| Some((Place::Item(i + 1), item.object()?))));
+            let place = if many { Place::Line(line) } else { Place::Whole };
+            match Node(raw).parsed() {
+                Ok(Single::Object(object)) => out.push((place, Ok(object))),
+                Ok(Single::Array(nodes)) => out.extend(items(&nodes)),
+                Err(message) => out.push((place, Err(message))),
             }
         }
         out
     }
 
+    /// The first top-level object (the whole document, or the first of several).
+    pub(crate) fn first_object(&self) -> Option<Object<'a>> {
+        match &self.single {
+            Some(Single::Object(object)) => Some(object.clone()),
+            Some(Single::Array(_)) => None,
+            None => self.values.first().and_then(|&(_, raw)| Node(raw).object()),
+        }
+    }
+
     /// The top-level values with where they are, unparsed, for readers of one record per line.
     pub(crate) fn raw_lines(&self) -> Vec<(Place, Node<'a>)> {
+        if self.single.is_some() {
+            return vec![(Place::Whole, Node(self.text))];
+        }
         let many = self.values.len() > 1;
         self.values
             .iter()
@@ -350,9 +417,45 @@ impl<'a> Document<'a> {
             .collect()
     }
 
+    /// The document again without the members named `drop` in its top-level objects: the smaller file a
+    /// site may carry, in the document's own shape (one object, an array of them, or one per line).
+    pub(crate) fn without(&self, drop: &[&str]) -> String {
+        let object_text = |object: &Object| {
+            let mut members: Vec<(&str, Node)> = object.members().filter(|(key, _)| !drop.contains(key)).collect();
+            crate::sorting::sort_by(&mut members, |a, b| a.0.cmp(b.0));
+            let members: Vec<String> = members
+                .iter()
+                .map(|(key, node)| format!("{}:{}", serde_json::to_string(key).unwrap_or_default(), node.0))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        };
+        match &self.single {
+            Some(Single::Object(object)) => object_text(object),
+            Some(Single::Array(items)) => {
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|item| item.object().map_or_else(|| item.0.to_string(), |o| object_text(&o)))
+                    .collect();
+                format!("[{}]", items.join(","))
+            }
+            None => {
+                let lines: Vec<String> = self
+                    .values
+                    .iter()
+                    .map(|(_, value)| Node(value).object().map_or_else(|| value.to_string(), |o| object_text(&o)))
+                    .collect();
+                lines.join("\n") + "\n"
+            }
+        }
+    }
+
     /// The items of a top-level array.
     pub(crate) fn array(&self) -> Option<Vec<Node<'a>>> {
-        self.values.first().and_then(|&(_, raw)| Node(raw).array())
+        match &self.single {
+            Some(Single::Array(items)) => Some(items.clone()),
+            Some(Single::Object(_)) => None,
+            None => self.values.first().and_then(|&(_, raw)| Node(raw).array()),
+        }
     }
 }
 
@@ -390,7 +493,7 @@ impl Place {
 /// others are still read. Runs get their place as their part, and the count of records skipped in them.
 pub(crate) fn each_object(
     path: &str,
-    objects: Vec<(Place, Object)>,
+    objects: Vec<(Place, Result<Object, String>)>,
     mut read_one: impl FnMut(&Object, Place, &mut Skips) -> Result<Option<RunData>, String>,
 ) -> (Vec<RunData>, Vec<Warning>) {
     let mut runs = Vec::new();
@@ -398,7 +501,7 @@ pub(crate) fn each_object(
     let mut skips = Skips::new(path);
     for (place, object) in &objects {
         let before = skips.count();
-        match read_one(object, *place, &mut skips) {
+        match object.as_ref().map_err(Clone::clone).and_then(|object| read_one(object, *place, &mut skips)) {
             Ok(Some(mut run)) => {
                 run.part = place.part();
                 run.skipped = skips.count() - before;
@@ -497,19 +600,24 @@ fn detect_array(items: &[Node]) -> Tool {
     }
 }
 
-fn dispatch(path: &str, tool: Tool, document: Document) -> Result<FileRead, String> {
-    let read = match tool {
-        Tool::Vllm => vllm::read(path, &document),
-        Tool::Sglang => sglang::read(path, &document),
-        Tool::Guidellm => guidellm::read(path, &document),
-        Tool::InferencePerf => inference_perf::read(path, &document),
-        Tool::Aiperf => aiperf::read(path, &document),
-        Tool::LlmdReport => llmd_report::read(path, &document),
-        Tool::Companion(format) => return Ok(companion(format, None)),
+/// What a tool's reader gives: what the file holds, the problems met, and (when asked) the smaller file a
+/// site may carry instead.
+pub(crate) type ToolRead = (Found, Vec<Warning>, Option<String>);
+
+fn dispatch(path: &str, tool: Tool, document: Document) -> Result<(FileRead, Option<String>), String> {
+    let with_file = |(found, warnings): (Found, Vec<Warning>)| (found, warnings, None);
+    let (found, warnings, carry) = match tool {
+        Tool::Vllm => vllm::read(path, &document)?,
+        Tool::Sglang => sglang::read(path, &document)?,
+        Tool::Guidellm => guidellm::read(path, &document).map(with_file)?,
+        Tool::InferencePerf => inference_perf::read(path, &document).map(with_file)?,
+        Tool::Aiperf => aiperf::read(path, &document)?,
+        Tool::LlmdReport => llmd_report::read(path, &document).map(with_file)?,
+        Tool::Companion(format) => return Ok((companion(format, None), None)),
         Tool::Unsupported(what) => return Err(what),
         Tool::Unknown(what) => return Err(format!("not a result file of a known benchmark tool ({what})")),
     };
-    read.map(|(found, warnings)| FileRead { found, warnings })
+    Ok((FileRead::of(found, warnings), carry))
 }
 
 /// A run and the files it was read from (several for tools that spread a run over a folder).

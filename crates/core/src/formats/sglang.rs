@@ -2,10 +2,9 @@
 //! but with `e2e_latency` for the end-to-end metric, no start times, no model and no failure count.
 
 use super::vllm::{run, AggregateNames};
-use super::{each_object, Document, Found};
+use super::{each_object, Document, Found, ToolRead};
 use crate::metric::Metric;
 use crate::model::Format;
-use crate::warning::Warning;
 
 const SGLANG_NAMES: AggregateNames = AggregateNames {
     metrics: &[
@@ -16,9 +15,10 @@ const SGLANG_NAMES: AggregateNames = AggregateNames {
     ],
 };
 
-pub(crate) fn read(path: &str, document: &Document) -> Result<(Found, Vec<Warning>), String> {
+pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> {
     let (runs, warnings) = each_object(path, document.objects(), |object, place, skips| {
         run(object, Format::SglangBench, &SGLANG_NAMES, &mut |message| skips.skip(place.warning(path, message)))
     });
-    Ok((Found::Runs(runs), warnings))
+    let carry = document.carry.then(|| document.without(&super::vllm::NOT_READ));
+    Ok((Found::Runs(runs), warnings, carry))
 }

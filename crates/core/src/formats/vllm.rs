@@ -4,11 +4,10 @@
 //! aggregates in milliseconds. SGLang's bench_serving writes the same shape ([`super::sglang`]).
 
 use super::doc::{Num, Object};
-use super::{checked, each_object, Document, Found, Part, Place};
+use super::{checked, each_object, Document, Found, Part, Place, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::text::shown;
-use crate::warning::Warning;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -22,18 +21,24 @@ const VLLM_NAMES: AggregateNames = AggregateNames {
     metrics: &[("ttft", Metric::Ttft), ("tpot", Metric::Tpot), ("itl", Metric::Itl), ("e2el", Metric::E2eLatency)],
 };
 
-pub(crate) fn read(path: &str, document: &Document) -> Result<(Found, Vec<Warning>), String> {
+/// What the viewer does not read: per-request texts, large and never used here.
+pub(crate) const NOT_READ: [&str; 1] = ["generated_texts"];
+
+pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> {
     let objects = document.objects();
     // A sweep's summary.json repeats its run=N.json files: it is combined with them per folder.
-    let sweep_summary =
-        objects.iter().all(|(place, o)| matches!(place, Place::Item(_)) && o.has("run_number")) && !objects.is_empty();
+    let sweep_summary = objects
+        .iter()
+        .all(|(place, o)| matches!(place, Place::Item(_)) && o.as_ref().is_ok_and(|o| o.has("run_number")))
+        && !objects.is_empty();
     let (runs, warnings) = each_object(path, objects, |object, place, skips| {
         run(object, Format::VllmBench, &VLLM_NAMES, &mut |message| skips.skip(place.warning(path, message)))
     });
+    let carry = document.carry.then(|| document.without(&NOT_READ));
     if sweep_summary {
-        return Ok((Found::Part(Part::VllmSweepSummary(runs)), warnings));
+        return Ok((Found::Part(Part::VllmSweepSummary(runs)), warnings, carry));
     }
-    Ok((Found::Runs(runs), warnings))
+    Ok((Found::Runs(runs), warnings, carry))
 }
 
 /// One run from a result object; `None` for a sweep's warm-up run (run_number −1). Requests with unusable
@@ -112,11 +117,13 @@ fn requests(object: &Object, skip: &mut dyn FnMut(String)) -> Result<RequestLog,
     }
     let mut log = RequestLog { recorded_duration_s: object.num("duration"), ..RequestLog::default() };
     log.requests.reserve(n);
-    let mut gap_start = 0;
+    // The gaps of the requests kept are moved to the front of their own vector, which becomes the log's.
+    let mut gaps = itls.gaps;
+    let (mut read_at, mut write_at) = (0, 0);
     for i in 0..n {
         let count = itls.counts[i] as usize;
-        let gaps = &itls.gaps[gap_start..gap_start + count];
-        gap_start += count;
+        let range = read_at..read_at + count;
+        read_at += count;
         let ok = !errors.as_ref().is_some_and(|e| e[i].0);
         let mut request = Request {
             start: starts.as_ref().map_or(f64::NAN, |s| s[i].0),
@@ -126,8 +133,11 @@ fn requests(object: &Object, skip: &mut dyn FnMut(String)) -> Result<RequestLog,
             ..Request::UNKNOWN
         };
         if ok {
-            match successful(&mut request, ttfts[i].0, gaps) {
-                Ok(()) => log.itl.extend_from_slice(gaps),
+            match successful(&mut request, ttfts[i].0, &gaps[range.clone()]) {
+                Ok(()) => {
+                    gaps.copy_within(range, write_at);
+                    write_at += count;
+                }
                 Err(message) => {
                     skip(format!("request {} (index {i}) skipped: {message}", i + 1));
                     continue;
@@ -136,6 +146,8 @@ fn requests(object: &Object, skip: &mut dyn FnMut(String)) -> Result<RequestLog,
         }
         log.requests.push(request);
     }
+    gaps.truncate(write_at);
+    log.itl = gaps;
     Ok(log)
 }
 
