@@ -1,6 +1,7 @@
 //! The generated site in a real browser (headless Chromium, driven by tests/e2e/site.test.mjs with
 //! playwright-core): from file:// and from a local server under a sub-path, charts drawn, table equal to
-//! summary.json, controls and URL state, drop and file picker, hostile names, 1M requests; and the size of
+//! summary.json, controls and URL state, drop and file picker (LMBench CSVs, and every other tool's files with
+//! the CLI's numbers), hostile names, 1M requests; and the size of
 //! the site's code and data.
 //! tests/e2e/setup.sh installs Chromium and playwright-core first if they are missing.
 
@@ -54,6 +55,11 @@ fn site_in_a_real_browser() {
     let big_site = tmp.path().join("big-site");
     gen_site_ok(tmp.path(), &[big.to_str().unwrap(), "-o", big_site.to_str().unwrap()]);
 
+    let mixed = tmp.path().join("mixed");
+    mixed_results(&mixed);
+    let mixed_site = tmp.path().join("mixed-site");
+    gen_site_ok(tmp.path(), &[mixed.to_str().unwrap(), "-o", mixed_site.to_str().unwrap()]);
+
     let output = Command::new("node")
         .current_dir(&e2e)
         .args(["--test", "--test-reporter=spec", "site.test.mjs"])
@@ -62,6 +68,8 @@ fn site_in_a_real_browser() {
         .env("EMPTY_SITE", &empty_site)
         .env("BIG_SITE", &big_site)
         .env("CSV_DIR", example())
+        .env("MIXED_DIR", &mixed)
+        .env("MIXED_SUMMARY", mixed_site.join("summary.json"))
         .output()
         .expect("node runs");
     let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));

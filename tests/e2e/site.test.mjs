@@ -5,6 +5,8 @@
 //   EMPTY_SITE  a site without data.js (the hosted, bring-your-own-data case)
 //   BIG_SITE    optional: a site of 1M requests
 //   CSV_DIR     a results folder whose CSV files the drop and file-picker tests open
+//   MIXED_DIR   a results folder of every other tool's files (vLLM, SGLang, GuideLLM, inference-perf,
+//               AIPerf, an llm-d report), one deployment per tool; MIXED_SUMMARY: gen-site's summary.json of it
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -87,8 +89,8 @@ async function assertChartsDrawn(page) {
   return list;
 }
 
-/** Every value in the comparison tables equals summary.json's for that run. */
-async function assertTableMatchesSummary(page) {
+/** Every value in the comparison tables equals that run's in a summary.json (`of`). */
+async function assertTableMatchesSummary(page, of = summary, atLeast = 100) {
   const cells = await page.$$eval('table.comparison td[data-value]', (tds) => tds.map((td) => ({
     scenario: td.closest('table').dataset.scenario,
     kind: td.closest('table').dataset.kind,
@@ -97,9 +99,9 @@ async function assertTableMatchesSummary(page) {
     quantity: td.dataset.quantity,
     value: Number(td.dataset.value),
   })));
-  assert.ok(cells.length > 100, `only ${cells.length} cells`);
+  assert.ok(cells.length >= atLeast, `only ${cells.length} cells`);
   for (const cell of cells) {
-    const run = summary.runs.find((r) => r.deployment === cell.deployment && r.scenario === cell.scenario
+    const run = of.runs.find((r) => r.deployment === cell.deployment && r.scenario === cell.scenario
       && r.load.kind === cell.kind && r.load.value === cell.level);
     assert.ok(run, `no run in summary.json for ${JSON.stringify(cell)}`);
     const expected = cell.quantity === 'requests' ? run.requests : cell.quantity.split('.').reduce((o, k) => o[k], run);
@@ -260,6 +262,33 @@ test('a folder dropped on the page opened from disk renders, folders as deployme
   assert.equal(await page.title(), `Benchmark comparison: ${path.basename(process.env.CSV_DIR)}`);
   const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
   assert.deepEqual(ids, ['llm-d/llm-d-llama-3b', 'standalone/standalone-vllm-llama-3b']);
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test('a dropped folder of every tool\'s files shows the numbers gen-site computes from them', async () => {
+  const expected = JSON.parse(fs.readFileSync(process.env.MIXED_SUMMARY, 'utf8'));
+  const { page, problems } = await open(fileUrl(process.env.EMPTY_SITE));
+  await page.waitForSelector('section.empty');
+  const client = await page.context().newCDPSession(page);
+  const data = { items: [], files: [process.env.MIXED_DIR], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await client.send('Input.dispatchDragEvent', { type, x: 200, y: 200, data });
+  await waitForCharts(page);
+  const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
+  assert.deepEqual(ids, expected.deployments.map((d) => d.id));
+  // Every scenario and load the CLI compared, with the CLI's numbers, in the page's tables.
+  const sweeps = await page.$$eval('select[data-control=scenario] option', (options) => options.map((o) => o.value));
+  let tables = 0;
+  let cells = 0;
+  for (const sweep of sweeps) {
+    await page.selectOption('select[data-control=scenario]', sweep);
+    await page.waitForFunction((scenario) => document.querySelector('table.comparison')?.dataset.scenario === scenario, sweep.split('@')[0]);
+    tables += await page.$$eval('table.comparison', (list) => list.length);
+    cells += await assertTableMatchesSummary(page, expected, 1);
+  }
+  const loads = new Set(expected.runs.map((r) => `${r.scenario}@${r.load.kind}@${r.load.value}`));
+  assert.equal(tables, loads.size, 'one table per scenario and load');
+  assert.ok(cells >= expected.runs.length * 4, `only ${cells} cells for ${expected.runs.length} runs`);
   assert.deepEqual(unexpected(problems), []);
   await page.close();
 });

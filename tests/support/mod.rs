@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: running the binary, and paths of the repository's data.
 #![allow(dead_code)]
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -56,4 +57,36 @@ pub fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     files.sort();
     files
+}
+
+/// A results folder of every other tool's sample files (tests/data/formats), one deployment per tool, laid
+/// out as each tool writes them.
+pub fn mixed_results(root: &Path) {
+    let formats = repo().join("tests/data/formats");
+    let copy = |from: &str, to: &str| {
+        let target = root.join(to);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(formats.join(from), target).unwrap();
+    };
+    for name in [
+        "vllm-20.0qps-mock-model-20261128-123210.json",
+        "openai-chat-infqps-concurrency2-mock-model-20261128-123218.json",
+        "sweep_appended.json",
+    ] {
+        copy(&format!("vllm-bench/0.19.1/{name}"), &format!("vllm/{name}"));
+    }
+    copy("sglang-bench/0.4.6/sglang_bench_serving_mock.jsonl", "sglang/sglang_1128_12_32_12.jsonl");
+    copy("guidellm/0.8.1/benchmarks.json", "guidellm/benchmarks.json");
+    copy("guidellm/0.8.1/benchmarks.csv", "guidellm/benchmarks.csv");
+    for name in fs::read_dir(formats.join("inference-perf/0.7.0")).unwrap() {
+        let name = name.unwrap().file_name().into_string().unwrap();
+        copy(&format!("inference-perf/0.7.0/{name}"), &format!("inference-perf/reports-20261128-121244/{name}"));
+    }
+    for name in ["profile_export.jsonl", "profile_export_aiperf.json", "profile_export_aiperf.csv", "inputs.json"] {
+        copy(
+            &format!("aiperf/0.13.0/{name}"),
+            &format!("aiperf/artifacts/mock-model-openai-completions-concurrency2/{name}"),
+        );
+    }
+    copy("llmd-report/br_v0_2_example.yaml", "llmd/benchmark_report_v0.2,_stage_3.yaml");
 }
