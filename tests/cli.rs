@@ -209,7 +209,7 @@ fn a_folder_of_every_tool_gives_one_report_comparing_like_loads() {
     // Every file is recognised: the companions pass silently, and nothing is reported.
     assert!(!stderr(&output).contains("warning:"), "{}", stderr(&output));
     let summary = read_json(&tmp.path().join("out/summary.json"));
-    assert_eq!(summary["schema_version"], 2);
+    assert_eq!(summary["schema_version"], 3);
     let ids: Vec<&str> = summary["deployments"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["aiperf", "guidellm", "inference-perf", "llmd", "sglang", "vllm"]);
     let runs = summary["runs"].as_array().unwrap();
@@ -254,4 +254,64 @@ fn a_folder_of_every_tool_gives_one_report_comparing_like_loads() {
     let summary = read_json(&tmp.path().join("by-model/summary.json"));
     let ids: Vec<&str> = summary["deployments"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"mock-model"), "{ids:?}");
+}
+
+/// The statistics options: the same seed gives the same summary.json byte for byte; `--fail-on`
+/// gates a pipeline on a regression or on overloaded runs; bad values are refused with a reason.
+#[test]
+fn verdicts_are_reproducible_and_can_gate_a_pipeline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = real_data();
+    let real = real.to_str().unwrap();
+    let baseline = ["--baseline", "vllm-standalone-llama-3-70b-2replicas-H100"];
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec![real, "-o", out];
+        args.extend(baseline);
+        args.extend(extra);
+        gen_site(tmp.path(), &args)
+    };
+    for out in ["a", "b"] {
+        let output = run(out, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let summary = |out: &str| fs::read(tmp.path().join(out).join("summary.json")).unwrap();
+    assert_eq!(summary("a"), summary("b"), "the same input and seed gave another summary.json");
+    assert!(run("c", &["--seed", "7"]).status.success());
+    assert_ne!(summary("a"), summary("c"), "the seed changed nothing");
+
+    let json = read_json(&tmp.path().join("a/summary.json"));
+    assert_eq!(json["stats_config"]["noise_threshold"], 0.05);
+    let changes: Vec<&serde_json::Value> =
+        json["comparisons"].as_array().unwrap().iter().flat_map(|c| c["changes"].as_array().unwrap()).collect();
+    let worse = changes.iter().filter(|c| c["verdict"] == "worse").count();
+    assert!(worse > 0);
+    let readme = fs::read_to_string(tmp.path().join("a/README.md")).unwrap();
+    assert!(readme.contains("changes within ±5 % are treated as noise"), "{readme}");
+    assert!(readme.contains("## Verdicts") && readme.contains("### Runs not at a steady state"), "{readme}");
+
+    let gated = run("d", &["--fail-on", "worse"]);
+    assert_eq!(gated.status.code(), Some(3), "{}", stderr(&gated));
+    assert!(
+        stderr(&gated).contains(&format!("--fail-on: {worse} changes worse than the baseline")),
+        "{}",
+        stderr(&gated)
+    );
+    assert!(tmp.path().join("d/README.md").exists(), "the report is written before failing");
+    let unstable = run("e", &["--fail-on", "unstable"]);
+    assert_eq!(unstable.status.code(), Some(3));
+    assert!(stderr(&unstable).contains("29 runs not at a steady state"), "{}", stderr(&unstable));
+    // A noise threshold wider than every change makes nothing worse.
+    let lenient = run("f", &["--fail-on", "worse", "--noise-threshold", "0.9"]);
+    assert!(lenient.status.success(), "{}", stderr(&lenient));
+
+    for (flag, value, why) in [
+        ("--confidence", "2", "not between"),
+        ("--noise-threshold", "x", "not a number"),
+        ("--multiplicity", "bonferroni", "invalid value"),
+        ("--resamples", "10", "not in 100..=1000000"),
+    ] {
+        let refused = run("g", &[flag, value]);
+        assert!(!refused.status.success(), "{flag} {value} was accepted");
+        assert!(stderr(&refused).contains(why), "{flag} {value}: {}", stderr(&refused));
+    }
 }

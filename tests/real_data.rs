@@ -23,7 +23,7 @@ fn summary_matches_numpy_and_plots_are_drawn() {
     let summary = read_json(&out.join("summary.json"));
     let expected = read_json(&repo().join("tests/fixtures/exp-3-h100.expected.json"));
 
-    assert_eq!(summary["schema_version"], 2);
+    assert_eq!(summary["schema_version"], 3);
     let ids: Vec<&str> = summary["deployments"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,

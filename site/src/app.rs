@@ -4,7 +4,7 @@
 use crate::browser;
 use crate::chart::{Area, Chart, Resize};
 use crate::loader::{with_common_root_stripped, Loaded, Loader, Progress, Settings, Source};
-use crate::state::{level_key, sweep_key, MetricChoice, Resolved, ViewState};
+use crate::state::{level_key, sweep_key, MetricChoice, Resolved, ViewState, CONFIDENCE_CHOICES, NOISE_CHOICES};
 use crate::table::{comparison_tables, verdict_class};
 use leptos::prelude::*;
 use serving_compare::analysis::Analysis;
@@ -253,7 +253,10 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     };
     let analysis = {
         let loaded = loaded.clone();
-        Memo::new(move |_| Arc::new(loaded.analysis.with_baseline(&view.with(|v| v.baseline.clone()))))
+        Memo::new(move |_| {
+            let (baseline, config) = view.with(|v| (v.baseline.clone(), v.config));
+            Arc::new(loaded.analysis.with_settings(&baseline, config))
+        })
     };
     let chart_view = move || {
         let v = view.get();
@@ -556,6 +559,24 @@ fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolv
                 </select>
             </label>
             <label>
+                "Noise ±"
+                <select data-control="noise" on:change=move |ev| state.update(|s| s.noise = value(&ev).parse().ok())>
+                    {move || {
+                        let current = view.with(|v| v.config.noise_threshold * 100.0);
+                        percent_options(&NOISE_CHOICES, current)
+                    }}
+                </select>
+            </label>
+            <label>
+                "Confidence "
+                <select data-control="confidence" on:change=move |ev| state.update(|s| s.confidence = value(&ev).parse().ok())>
+                    {move || {
+                        let current = view.with(|v| v.config.confidence * 100.0);
+                        percent_options(&CONFIDENCE_CHOICES, current)
+                    }}
+                </select>
+            </label>
+            <label>
                 "Scale "
                 <select
                     data-control="scale"
@@ -592,6 +613,23 @@ fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolv
     }
 }
 
+/// The options of a percentage control, with the current value among them even when it is not a choice
+/// (a threshold given on the command line).
+fn percent_options(choices: &[f64], current: f64) -> impl IntoView {
+    let mut values = choices.to_vec();
+    if !values.iter().any(|v| (v - current).abs() < 1e-9) {
+        values.push(current);
+        values.sort_by(f64::total_cmp);
+    }
+    values
+        .into_iter()
+        .map(|v| {
+            let selected = (v - current).abs() < 1e-9;
+            view! { <option value=v.to_string() selected=selected>{format!("{} %", text::percent(v / 100.0))}</option> }
+        })
+        .collect_view()
+}
+
 #[component]
 fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl IntoView {
     let tables = move || {
@@ -611,10 +649,18 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
                             .iter()
                             .zip(TABLE_QUANTITIES)
                             .map(|(cell, q)| {
+                                let change = cell.change.as_ref();
                                 view! {
-                                    <td class=verdict_class(cell) data-quantity=q.key() data-value=cell.raw.map(|r| r.to_string())>
+                                    <td
+                                        class=verdict_class(cell)
+                                        data-quantity=q.key()
+                                        data-value=cell.raw.map(|r| r.to_string())
+                                        data-verdict=change.map(|c| c.verdict.key())
+                                        data-ci=change.and_then(|c| c.change_pct_ci).map(|[low, high]| format!("{low} {high}"))
+                                        title=change.map(text::verdict_explained)
+                                    >
                                         {cell.value.clone()}
-                                        {cell.change.map(|c| view! { <span class="change">{text::change(&c)}</span> })}
+                                        {change.map(|c| view! { <span class="change">{text::change(c)}</span> })}
                                     </td>
                                 }
                             })
@@ -649,9 +695,19 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
         <section class="tables">
             <h2>"Comparison with the baseline"</h2>
             <p class="legend">
-                "Each change is against the baseline at the same load: "
-                <span class="better">"better"</span>", "<span class="worse">"worse"</span>
-                " (latency is better lower, throughput higher)."
+                {move || {
+                    let config = view.with(|v| v.config);
+                    format!(
+                        "Each change is against the baseline at the same load, with its {} % interval; changes within ±{} % are noise. ",
+                        text::percent(config.confidence),
+                        text::percent(config.noise_threshold)
+                    )
+                }}
+                <span class="better">"✓ better"</span>", "<span class="worse">"✗ worse"</span>", "
+                <span class="same">"= the same"</span>" (the interval within the noise), "
+                <span class="inconclusive">"? can't tell"</span>" († only after correcting for the many comparisons), "
+                <span class="insufficient">"too few requests"</span>" for an interval, "
+                <span class="unstable">"unstable"</span>": a run never reached a steady state. Hover a change for why."
             </p>
             {tables}
         </section>

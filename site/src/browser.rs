@@ -2,6 +2,7 @@
 
 use crate::loader::{Settings, Source};
 use serving_compare::bundle::DATA_GLOBAL;
+use serving_compare::inference::{parse_multiplicity, StatsConfig};
 use serving_compare::warning::Warning;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -60,8 +61,26 @@ pub fn embedded() -> Option<Embedded> {
         &string(&options, "deployment_by"),
         get(&options, "scenario").as_string(),
         get(&options, "baseline").as_string(),
+        stats_config(&get(&options, "stats")),
     );
     Some(Embedded { title: string(&data, "title"), sources, warnings, settings })
+}
+
+/// The CLI's settings of intervals and verdicts (data.js `options.stats`); defaults for what is missing.
+fn stats_config(stats: &JsValue) -> StatsConfig {
+    let defaults = StatsConfig::default();
+    let number = |key: &str| get(stats, key).as_f64();
+    StatsConfig {
+        confidence: number("confidence").unwrap_or(defaults.confidence),
+        noise_threshold: number("noise_threshold").unwrap_or(defaults.noise_threshold),
+        fdr: number("fdr").unwrap_or(defaults.fdr),
+        multiplicity: get(stats, "multiplicity")
+            .as_string()
+            .and_then(|m| parse_multiplicity(&m))
+            .unwrap_or(defaults.multiplicity),
+        resamples: number("resamples").map_or(defaults.resamples, |r| r as usize),
+        seed: number("seed").map_or(defaults.seed, |s| s as u64),
+    }
 }
 
 pub fn hash() -> String {

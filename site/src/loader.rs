@@ -5,6 +5,7 @@
 use serving_compare::analysis::{group_runs, Analysis, Group, Grouping, Run};
 use serving_compare::discovery::{in_passed_over_folder, output_folders, DeploymentBy};
 use serving_compare::formats::{assemble, is_candidate, Found, Reading};
+use serving_compare::inference::StatsConfig;
 use serving_compare::model::{Body, Load, RequestLog};
 use serving_compare::warning::Warning;
 use std::collections::VecDeque;
@@ -58,13 +59,19 @@ pub fn with_common_root_stripped(files: Vec<(String, Vec<u8>)>) -> (String, Vec<
 pub struct Settings {
     pub grouping: Grouping,
     pub baseline: Option<String>,
+    pub config: StatsConfig,
 }
 
 impl Settings {
-    /// From data.js's `options` (`deployment_by` key, `scenario`, `baseline`).
-    pub fn new(deployment_by: &str, scenario: Option<String>, baseline: Option<String>) -> Settings {
+    /// From data.js's `options` (`deployment_by` key, `scenario`, `baseline`, `stats`).
+    pub fn new(
+        deployment_by: &str,
+        scenario: Option<String>,
+        baseline: Option<String>,
+        config: StatsConfig,
+    ) -> Settings {
         let deployment_by = DeploymentBy::ALL.into_iter().find(|by| by.key() == deployment_by).unwrap_or_default();
-        Settings { grouping: Grouping { deployment_by, scenario }, baseline }
+        Settings { grouping: Grouping { deployment_by, scenario }, baseline, config }
     }
 }
 
@@ -218,11 +225,13 @@ impl Loader {
         serving_compare::warning::sort(&mut self.warnings);
         let runs = std::mem::take(&mut self.runs);
         let warnings = self.warnings.clone();
+        let config = self.settings.config;
         // The warnings are kept on failure too: they say why nothing could be analysed.
         let analysis =
-            match Analysis::new(runs.clone(), warnings.clone(), &self.title, self.settings.baseline.as_deref()) {
+            match Analysis::new(runs.clone(), warnings.clone(), &self.title, self.settings.baseline.as_deref(), config)
+            {
                 // A baseline the CLI chose that these files don't have: the default one.
-                Err(_) if self.settings.baseline.is_some() => Analysis::new(runs, warnings, &self.title, None),
+                Err(_) if self.settings.baseline.is_some() => Analysis::new(runs, warnings, &self.title, None, config),
                 analysis => analysis,
             };
         let groups = self.groups.take().unwrap_or_default();
@@ -309,7 +318,7 @@ mod tests {
         let groups = group_runs(sourced, &Grouping::default(), &mut warnings);
         serving_compare::warning::sort(&mut warnings);
         let runs = groups.iter().map(Run::summarise).collect();
-        Analysis::new(runs, warnings, title, None).unwrap()
+        Analysis::new(runs, warnings, title, None, StatsConfig::default()).unwrap()
     }
 
     fn load(sources: Vec<Source>, budget: usize) -> Result<Loaded, (String, Vec<Warning>)> {

@@ -4,6 +4,7 @@
 use serving_compare::analysis::Analysis;
 use serving_compare::charts::Scale;
 use serving_compare::compare::{Quantity, Rate};
+use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
 use serving_compare::model::{Load, LoadKind, Sweep};
 use serving_compare::stats::Stat;
@@ -83,7 +84,16 @@ pub struct ViewState {
     /// The load level of the distribution views (its value; `None` inside for unbounded).
     pub level: Option<Option<f64>>,
     pub scale: Scale,
+    /// The noise threshold in percent, when the user changed it.
+    pub noise: Option<f64>,
+    /// The confidence level in percent, when the user changed it.
+    pub confidence: Option<f64>,
 }
+
+/// Noise thresholds (%) the page offers.
+pub const NOISE_CHOICES: [f64; 6] = [1.0, 2.0, 5.0, 10.0, 15.0, 20.0];
+/// Confidence levels (%) the page offers.
+pub const CONFIDENCE_CHOICES: [f64; 3] = [90.0, 95.0, 99.0];
 
 /// A view state made valid for one analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +107,8 @@ pub struct Resolved {
     /// The load of the distribution views: the chosen level if the sweep has it, else the highest.
     pub load: Load,
     pub scale: Scale,
+    /// The settings of intervals and verdicts: the analysis's, with the user's threshold and confidence.
+    pub config: StatsConfig,
 }
 
 /// A sweep's key in the page's controls: its scenario, and `@concurrency` for a sweep of concurrencies.
@@ -110,6 +122,11 @@ pub fn sweep_key(sweep: &Sweep) -> String {
 /// A level's key in the URL and the controls: its value, or `inf`.
 pub fn level_key(load: Load) -> String {
     load.value.map_or_else(|| "inf".to_string(), |v| v.to_string())
+}
+
+/// A percentage within bounds.
+fn parse_percent(text: &str, low: f64, high: f64) -> Option<f64> {
+    text.parse().ok().filter(|p| (low..=high).contains(p))
 }
 
 fn parse_level(text: &str) -> Option<Option<f64>> {
@@ -135,6 +152,8 @@ impl ViewState {
                 "stat" => state.stat = Stat::from_key(&value),
                 "level" => state.level = parse_level(&value),
                 "scale" => state.scale = if value == "log" { Scale::Log } else { Scale::Linear },
+                "noise" => state.noise = parse_percent(&value, 0.01, 90.0),
+                "confidence" => state.confidence = parse_percent(&value, 50.0, 99.99),
                 _ => {}
             }
         }
@@ -167,6 +186,12 @@ impl ViewState {
         }
         if self.scale == Scale::Log {
             pairs.push("scale=log".to_string());
+        }
+        if let Some(noise) = self.noise {
+            pairs.push(format!("noise={noise}"));
+        }
+        if let Some(confidence) = self.confidence {
+            pairs.push(format!("confidence={confidence}"));
         }
         format!("#{}", pairs.join("&"))
     }
@@ -205,6 +230,11 @@ impl ViewState {
             stat: self.stat.unwrap_or(Stat::P50),
             load,
             scale: self.scale,
+            config: StatsConfig {
+                noise_threshold: self.noise.map_or(analysis.config.noise_threshold, |p| p / 100.0),
+                confidence: self.confidence.map_or(analysis.config.confidence, |p| p / 100.0),
+                ..analysis.config
+            },
         }
     }
 
@@ -290,6 +320,8 @@ mod tests {
             stat: Some(Stat::P99),
             level: Some(Some(9.5)),
             scale: Scale::Log,
+            noise: Some(2.5),
+            confidence: Some(99.0),
         };
         let hash = state.to_hash();
         assert!(!hash[1..].contains(['#', ' ', '<']), "{hash}");
@@ -300,7 +332,10 @@ mod tests {
 
     #[test]
     fn junk_in_the_hash_is_ignored() {
-        let state = ViewState::from_hash("#metric=nope&stat=p42&level=abc&scale=weird&zzz=1&baseline=%zz&&=");
+        let state = ViewState::from_hash(
+            "#metric=nope&stat=p42&level=abc&scale=weird&zzz=1&baseline=%zz&&=&noise=-3&confidence=100",
+        );
+        assert_eq!((state.noise, state.confidence), (None, None));
         assert_eq!(state.metric, MetricChoice::Ttft);
         assert_eq!((state.stat, state.level, state.scale), (None, None, Scale::Linear));
         assert_eq!(state.baseline.as_deref(), Some("%zz"));

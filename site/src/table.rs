@@ -3,7 +3,7 @@
 
 use crate::state::Resolved;
 use serving_compare::analysis::Analysis;
-use serving_compare::compare::Verdict;
+use serving_compare::inference::State;
 use serving_compare::model::Load;
 use serving_compare::report::{table, Cell, Row, TABLE_QUANTITIES};
 
@@ -21,7 +21,7 @@ pub fn comparison_tables(analysis: &Analysis, view: &Resolved) -> Vec<LevelTable
         .levels(&view.sweep)
         .into_iter()
         .map(|load| {
-            let rows = table(analysis, &view.sweep.scenario, load, &view.baseline, &TABLE_QUANTITIES)
+            let rows = table(analysis, &view.sweep.scenario, load, &TABLE_QUANTITIES)
                 .into_iter()
                 .filter(|row| shown.contains(&row.deployment.as_str()))
                 .collect();
@@ -33,11 +33,14 @@ pub fn comparison_tables(analysis: &Analysis, view: &Resolved) -> Vec<LevelTable
 
 /// The CSS class of a cell: its verdict against the baseline, if any.
 pub fn verdict_class(cell: &Cell) -> &'static str {
-    match cell.change.and_then(|c| c.verdict) {
-        Some(Verdict::Better) => "better",
-        Some(Verdict::Worse) => "worse",
-        Some(Verdict::Same) => "same",
-        None => "",
+    match cell.change.as_ref().map(|c| c.verdict) {
+        Some(State::Better) => "better",
+        Some(State::Worse) => "worse",
+        Some(State::Same) => "same",
+        Some(State::Inconclusive) => "inconclusive",
+        Some(State::Insufficient) => "insufficient",
+        Some(State::Unstable) => "unstable",
+        Some(State::NotApplicable) | None => "",
     }
 }
 
@@ -47,6 +50,7 @@ mod tests {
     use crate::state::ViewState;
     use serving_compare::analysis::{group_runs, Grouping, Run};
     use serving_compare::formats::{assemble, read};
+    use serving_compare::inference::StatsConfig;
 
     fn analysis() -> Analysis {
         let header = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
@@ -65,7 +69,7 @@ mod tests {
         let mut warnings = Vec::new();
         let sourced = assemble(reads, &mut warnings);
         let runs = group_runs(sourced, &Grouping::default(), &mut warnings).iter().map(Run::summarise).collect();
-        Analysis::new(runs, vec![], "t", Some("base")).unwrap()
+        Analysis::new(runs, vec![], "t", Some("base"), StatsConfig::default()).unwrap()
     }
 
     #[test]

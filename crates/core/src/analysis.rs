@@ -2,9 +2,11 @@
 //! (repetitions together), each group's statistics and throughput, the deployments with their labels,
 //! and the baseline.
 
-use crate::compare::{compare_all, Comparison};
+use crate::compare::{compare_all, decide, Comparison};
 use crate::discovery::{deployment_id, deployment_label, DeploymentBy};
+use crate::evidence::Evidence;
 use crate::formats::Sourced;
+use crate::inference::StatsConfig;
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, RequestLog, Sweep, Throughput, DEFAULT_SCENARIO};
 use crate::sorting::{sort_by, sort_dedup};
@@ -88,11 +90,15 @@ impl Metrics {
         &self.0[metric as usize]
     }
 
-    /// Every metric over the successful requests of `logs`, pooled, reusing one buffer.
-    pub fn of(logs: &[&RequestLog]) -> Metrics {
+    /// Every metric over the successful requests of `logs`, pooled: from the evidence's sorted values
+    /// where it has them, else through one reused buffer.
+    pub fn of(logs: &[&RequestLog], evidence: &Evidence) -> Metrics {
         let count: usize = logs.iter().map(|l| l.requests.len()).sum();
         let mut buffer = Vec::with_capacity(count);
         Metrics(Metric::ALL.map(|metric| {
+            if let Some(column) = evidence.column(metric) {
+                return Summary::of_sorted(&column.sorted);
+            }
             buffer.clear();
             if metric == Metric::Itl {
                 for log in logs {
@@ -159,6 +165,19 @@ pub struct Run {
     pub duration_s: Option<f64>,
     pub throughput: Throughput,
     pub metrics: Metrics,
+    /// What the requests tell about the statistics' uncertainty.
+    #[serde(skip)]
+    pub evidence: Evidence,
+    /// Each repetition's own figures, when there are several (compared run by run).
+    #[serde(skip)]
+    pub repetitions: Vec<Figures>,
+}
+
+/// The figures of one repetition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub throughput: Throughput,
+    pub metrics: Metrics,
 }
 
 impl Run {
@@ -166,10 +185,10 @@ impl Run {
     /// aggregates, each statistic is the mean over the repetitions that state it.
     pub fn summarise(group: &Group) -> Run {
         let parts = &group.parts;
-        let logs: Vec<&RequestLog> = parts
+        let logs: Vec<(&str, &RequestLog)> = parts
             .iter()
             .filter_map(|p| match &p.run.body {
-                Body::Requests(log) => Some(log),
+                Body::Requests(log) => Some((p.files.first().map_or("", String::as_str), log)),
                 Body::Aggregates(_) => None,
             })
             .collect();
@@ -177,7 +196,9 @@ impl Run {
         let first = &parts[0].run;
         let mut files: Vec<String> = parts.iter().flat_map(|p| p.files.iter().cloned()).collect();
         files.dedup();
-        let aggregates = if per_request { pooled(&logs) } else { averaged(parts) };
+        let evidence = if per_request { Evidence::of(&logs) } else { Evidence::default() };
+        let aggregates = if per_request { pooled(&logs, &evidence) } else { averaged(parts) };
+        let repetitions = if parts.len() > 1 { parts.iter().map(figures).collect() } else { Vec::new() };
         let Aggregates { requests, failed, duration_s, throughput, metrics } = aggregates;
         Run {
             deployment: group.key.deployment.clone(),
@@ -194,12 +215,29 @@ impl Run {
             duration_s,
             throughput,
             metrics: Metrics(metrics),
+            evidence,
+            repetitions,
         }
     }
 }
 
+/// One repetition's own figures.
+fn figures(part: &Sourced) -> Figures {
+    let Aggregates { throughput, metrics, .. } = aggregates_of(part);
+    Figures { throughput, metrics: Metrics(metrics) }
+}
+
+/// A repetition's aggregates: as read, or computed from its requests.
+fn aggregates_of(part: &Sourced) -> Aggregates {
+    match &part.run.body {
+        Body::Requests(log) => pooled(&[("", log)], &Evidence::default()),
+        Body::Aggregates(a) => (**a).clone(),
+    }
+}
+
 /// The statistics of pooled per-request repetitions.
-fn pooled(logs: &[&RequestLog]) -> Aggregates {
+fn pooled(logs: &[(&str, &RequestLog)], evidence: &Evidence) -> Aggregates {
+    let logs: Vec<&RequestLog> = logs.iter().map(|(_, log)| *log).collect();
     let durations: Option<Vec<f64>> = logs.iter().map(|l| l.duration_s()).collect();
     let duration_s = durations.map(|d| d.iter().sum::<f64>());
     let ok = || logs.iter().flat_map(|l| l.requests.iter()).filter(|r| r.ok);
@@ -216,20 +254,14 @@ fn pooled(logs: &[&RequestLog]) -> Aggregates {
             output_tokens_per_s: per_second(output),
             total_tokens_per_s: per_second(input + output),
         },
-        metrics: Metrics::of(logs).0,
+        metrics: Metrics::of(&logs, evidence).0,
     }
 }
 
 /// Repetitions of which some have only aggregates: counts summed, each rate and statistic the mean of
 /// the repetitions' (known only when every repetition states it).
 fn averaged(parts: &[Sourced]) -> Aggregates {
-    let each: Vec<Aggregates> = parts
-        .iter()
-        .map(|p| match &p.run.body {
-            Body::Requests(log) => pooled(&[log]),
-            Body::Aggregates(a) => (**a).clone(),
-        })
-        .collect();
+    let each: Vec<Aggregates> = parts.iter().map(aggregates_of).collect();
     if let [one] = each.as_slice() {
         return one.clone();
     }
@@ -270,6 +302,8 @@ pub struct Analysis {
     pub comparisons: Vec<Comparison>,
     /// Every problem met in the input, in path order.
     pub warnings: Vec<Warning>,
+    /// The settings of intervals and verdicts.
+    pub config: StatsConfig,
 }
 
 impl Analysis {
@@ -278,9 +312,10 @@ impl Analysis {
     /// label chosen by the user. Errors when there is no run, or the baseline names no deployment.
     pub fn new(
         mut runs: Vec<Run>,
-        warnings: Vec<Warning>,
+        mut warnings: Vec<Warning>,
         root_label: &str,
         baseline: Option<&str>,
+        config: StatsConfig,
     ) -> Result<Analysis, String> {
         runs.retain(|r| r.requests > 0 || r.metrics.0.iter().any(Summary::has_values));
         if runs.is_empty() {
@@ -291,16 +326,37 @@ impl Analysis {
         ids.dedup();
         let deployments = label_deployments(&ids, root_label);
         let baseline = choose_baseline(&deployments, baseline)?;
-        let comparisons = compare_all(&runs, &baseline);
-        Ok(Analysis { deployments, baseline, runs, comparisons, warnings })
+        let comparisons = compare_all(&runs, &baseline, &config);
+        warnings.extend(launch_rate_warnings(&runs));
+        crate::warning::sort(&mut warnings);
+        Ok(Analysis { deployments, baseline, runs, comparisons, warnings, config })
     }
 
-    /// The same analysis compared against another baseline (an id); unchanged if the id is unknown.
-    pub fn with_baseline(&self, baseline: &str) -> Analysis {
-        if baseline == self.baseline || self.deployment_index(baseline).is_none() {
-            return self.clone();
+    /// The same analysis compared against another baseline (an id; the current one if the id is
+    /// unknown) with other settings. Only what changed is recomputed: the verdicts alone when only the
+    /// noise threshold or the multiplicity correction changed.
+    pub fn with_settings(&self, baseline: &str, config: StatsConfig) -> Analysis {
+        let baseline = if self.deployment_index(baseline).is_some() { baseline } else { &self.baseline };
+        let same_intervals = StatsConfig {
+            noise_threshold: config.noise_threshold,
+            multiplicity: config.multiplicity,
+            fdr: config.fdr,
+            ..self.config
+        } == config;
+        let mut analysis = Analysis { baseline: baseline.to_string(), config, ..self.clone() };
+        if baseline != self.baseline || !same_intervals {
+            analysis.comparisons = compare_all(&analysis.runs, baseline, &config);
+        } else if config != self.config {
+            decide(&mut analysis.comparisons, &config);
         }
-        Analysis { baseline: baseline.to_string(), comparisons: compare_all(&self.runs, baseline), ..self.clone() }
+        analysis
+    }
+
+    /// The comparison of one deployment with the baseline at one scenario and load.
+    pub fn comparison(&self, deployment: &str, scenario: &str, load: Load) -> Option<&Comparison> {
+        self.comparisons
+            .iter()
+            .find(|c| c.deployment == deployment && c.scenario == scenario && c.load.order(load).is_eq())
     }
 
     pub fn deployment_index(&self, id: &str) -> Option<usize> {
@@ -358,6 +414,32 @@ impl Analysis {
     pub fn total_skipped_rows(&self) -> usize {
         self.runs.iter().map(|r| r.skipped_rows).sum()
     }
+}
+
+/// A warning for each repetition whose measured launch rate is more than 10 % off its nominal request
+/// rate (a truncated run, or a load generator that could not keep up): not a gate (design §3). Random
+/// (Poisson) arrivals make the measured rate of n requests vary by about 1/√n, so a short run is
+/// only flagged when it is off by more than three times that.
+fn launch_rate_warnings(runs: &[Run]) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for run in runs {
+        let Some(nominal) = run.qps else { continue };
+        for gate in &run.evidence.gates {
+            let Some(measured) = gate.state.launch_rate else { continue };
+            let noise = 3.0 / (gate.launches.saturating_sub(1).max(1) as f64).sqrt();
+            if bench_stats::steady::launch_rate_differs(measured, nominal) && (measured / nominal - 1.0).abs() > noise {
+                warnings.push(Warning::file(
+                    &gate.file,
+                    format!(
+                        "requests were launched at {} per second, not the nominal {}: a truncated run, or a load generator that fell behind",
+                        crate::text::significant(measured),
+                        crate::text::qps(nominal)
+                    ),
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 fn key_of(run: &Run) -> RunKey {

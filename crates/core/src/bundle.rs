@@ -2,6 +2,7 @@
 //! base64-encoded in a classic `<script>` (data.js), because browsers block `fetch()` on `file://`. The
 //! site's viewer has the browser inflate them.
 
+use crate::inference::StatsConfig;
 use crate::warning::Warning;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -35,6 +36,8 @@ pub struct Options {
     pub scenario: Option<String>,
     /// The baseline's id.
     pub baseline: String,
+    /// The settings of intervals and verdicts.
+    pub stats: StatsConfig,
 }
 
 /// Writes data.js, which assigns `window.GEN_SITE_DATA = {title, generator, files: [{path, size, deflate}],

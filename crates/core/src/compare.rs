@@ -2,9 +2,12 @@
 //! figure), and each deployment's % change against the baseline with the better direction explicit.
 
 use crate::analysis::Run;
+use crate::evidence::LEVELS;
+use crate::inference::{self, Assessed, Estimate, Method, StatsConfig};
 use crate::metric::{Better, Metric};
 use crate::model::Load;
 use crate::stats::Stat;
+use bench_stats::verdict::State;
 use serde::{Serialize, Serializer};
 
 /// A throughput figure of a run.
@@ -76,33 +79,24 @@ impl Quantity {
         }
     }
 
-    /// The quantities compared against the baseline: p50, p90 and p99 of every metric with a better
-    /// direction, and every throughput figure.
+    /// The quantities compared against the baseline: the percentiles with intervals and the mean of
+    /// every metric with a better direction, and every throughput figure.
     pub fn compared() -> Vec<Quantity> {
         let stats = Metric::ALL
             .into_iter()
             .filter(|m| m.better().is_some())
-            .flat_map(|m| [Stat::P50, Stat::P90, Stat::P99].map(|s| Quantity::Stat(m, s)));
+            .flat_map(|m| LEVELS.iter().chain([&Stat::Mean]).map(move |&s| Quantity::Stat(m, s)));
         stats.chain(Rate::ALL.map(Quantity::Throughput)).collect()
     }
 }
 
-/// Whether a change is an improvement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Better,
-    Worse,
-    /// Less than 0.05 % either way: the same at the precision reported.
-    Same,
-}
-
-/// The change of one quantity against the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The change of one quantity against the baseline: the two values, the interval of the change and the
+/// verdict (statistics design §7).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     #[serde(serialize_with = "metric_key")]
     pub metric: Quantity,
-    /// `p50`, `p90`, `p99`; absent for throughput figures.
+    /// `p50`, `p90`, `p95`, `p99`, `mean`; absent for throughput figures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stat: Option<&'static str>,
     pub baseline_value: f64,
@@ -110,7 +104,26 @@ pub struct Change {
     /// `(value - baseline) / baseline * 100`; `None` when the baseline is 0.
     pub change_pct: Option<f64>,
     pub better: Better,
-    pub verdict: Option<Verdict>,
+    /// The interval of the % change; `None` without one (see `reason`).
+    pub change_pct_ci: Option<[f64; 2]>,
+    /// The ratio candidate/baseline as estimated (of geometric means, for repetitions) and its interval.
+    pub ratio: Option<f64>,
+    pub ratio_ci: Option<[f64; 2]>,
+    pub method: Option<Method>,
+    /// Evidence of a change beyond the noise threshold, and of one within it (before correction).
+    pub p_dir: Option<f64>,
+    pub p_eq: Option<f64>,
+    #[serde(serialize_with = "state_key")]
+    pub verdict: State,
+    /// The verdict this change would have had without the multiplicity correction, when that made it
+    /// inconclusive.
+    #[serde(serialize_with = "optional_state_key", skip_serializing_if = "Option::is_none")]
+    pub without_correction: Option<State>,
+    /// Why there is no interval or verdict, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip)]
+    pub estimate: Estimate,
 }
 
 fn metric_key<S: Serializer>(quantity: &Quantity, serializer: S) -> Result<S::Ok, S::Error> {
@@ -120,26 +133,84 @@ fn metric_key<S: Serializer>(quantity: &Quantity, serializer: S) -> Result<S::Ok
     })
 }
 
-impl Change {
-    /// The change from `baseline` to `value`; `None` when the quantity has no better direction.
-    pub fn new(quantity: Quantity, baseline: f64, value: f64) -> Option<Change> {
-        let better = quantity.better()?;
-        let change_pct = (baseline != 0.0).then(|| (value - baseline) / baseline * 100.0);
-        let verdict = change_pct.map(|pct| match (pct.abs() < 0.05, pct < 0.0, better) {
-            (true, _, _) => Verdict::Same,
-            (false, true, Better::Lower) | (false, false, Better::Higher) => Verdict::Better,
-            _ => Verdict::Worse,
-        });
-        let stat = match quantity {
-            Quantity::Stat(_, stat) => Some(stat.key()),
-            Quantity::Throughput(_) => None,
-        };
-        Some(Change { metric: quantity, stat, baseline_value: baseline, value, change_pct, better, verdict })
-    }
+fn state_key<S: Serializer>(state: &State, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(state.key())
+}
 
-    /// The change of `quantity` from the baseline run to another run, when both have it.
-    pub fn between(quantity: Quantity, baseline: &Run, run: &Run) -> Option<Change> {
-        Change::new(quantity, quantity.of(baseline)?, quantity.of(run)?)
+fn optional_state_key<S: Serializer>(state: &Option<State>, serializer: S) -> Result<S::Ok, S::Error> {
+    match state {
+        Some(state) => serializer.serialize_str(state.key()),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl Change {
+    /// The change of `quantity` from the baseline run to another run, when both have it and it has a
+    /// better direction; its verdict is set by [`decide`] over the whole report.
+    pub fn between(quantity: Quantity, baseline: &Run, run: &Run, config: &StatsConfig) -> Option<Change> {
+        let better = quantity.better()?;
+        let (base_value, value) = (quantity.of(baseline)?, quantity.of(run)?);
+        let estimate = inference::estimate(quantity, baseline, run, config);
+        let interval = match &estimate {
+            Estimate::Interval { ci, method, .. } => Some((ci.ratio(), ci.ci(), *method)),
+            Estimate::Refused { .. } => None,
+        };
+        let reason = match &estimate {
+            Estimate::Refused { reason, .. } => Some(reason.clone()),
+            Estimate::Interval { .. } => None,
+        };
+        Some(Change {
+            metric: quantity,
+            stat: match quantity {
+                Quantity::Stat(_, stat) => Some(stat.key()),
+                Quantity::Throughput(_) => None,
+            },
+            baseline_value: base_value,
+            value,
+            change_pct: pct(base_value, value),
+            better,
+            change_pct_ci: interval.map(|(_, (low, high), _)| [(low - 1.0) * 100.0, (high - 1.0) * 100.0]),
+            ratio: interval.map(|(ratio, ..)| ratio),
+            ratio_ci: interval.map(|(_, (low, high), _)| [low, high]),
+            method: interval.map(|(.., method)| method),
+            p_dir: None,
+            p_eq: None,
+            verdict: State::NotApplicable,
+            without_correction: None,
+            reason,
+            estimate,
+        })
+    }
+}
+
+/// `(value - baseline) / baseline * 100`; `None` when the baseline is 0.
+fn pct(baseline: f64, value: f64) -> Option<f64> {
+    (baseline != 0.0).then(|| (value - baseline) / baseline * 100.0)
+}
+
+/// The % change of `quantity` from the baseline run to another run, when both have it.
+pub fn change_pct(quantity: Quantity, baseline: &Run, run: &Run) -> Option<f64> {
+    pct(quantity.of(baseline)?, quantity.of(run)?)
+}
+
+/// Sets the verdict of every change of a report: the family of the multiplicity correction is every
+/// change with an interval, across all deployments, scenarios and loads.
+pub fn decide(comparisons: &mut [Comparison], config: &StatsConfig) {
+    let assessed: Vec<Assessed> = comparisons
+        .iter()
+        .flat_map(|c| &c.changes)
+        .map(|change| Assessed { estimate: &change.estimate, better: change.better })
+        .collect();
+    let verdicts = inference::verdicts(&assessed, config);
+    let changes = comparisons.iter_mut().flat_map(|c| c.changes.iter_mut());
+    for (change, verdict) in changes.zip(verdicts) {
+        if let Estimate::Interval { ci, df, .. } = &change.estimate {
+            let p = bench_stats::verdict::p_values(ci.ln_ratio, ci.se_log, config.noise_threshold, *df);
+            change.p_dir = p.map(|p| p.p_dir);
+            change.p_eq = p.map(|p| p.p_eq);
+        }
+        change.verdict = verdict.state;
+        change.without_correction = verdict.without_correction;
     }
 }
 
@@ -155,10 +226,89 @@ pub struct Comparison {
     pub changes: Vec<Change>,
 }
 
-/// Compares every non-baseline run with the baseline's run of the same scenario and load, where there is one.
-pub fn compare_all(runs: &[Run], baseline: &str) -> Vec<Comparison> {
+impl Comparison {
+    pub fn change(&self, quantity: Quantity) -> Option<&Change> {
+        self.changes.iter().find(|c| c.metric == quantity)
+    }
+}
+
+/// How one deployment's changes of one quantity against the baseline came out over every scenario and
+/// load (design §7.4).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headline {
+    pub baseline: String,
+    pub deployment: String,
+    #[serde(serialize_with = "metric_key")]
+    pub metric: Quantity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stat: Option<&'static str>,
+    /// How many changes got each verdict, in the order of [`VERDICT_ORDER`], keyed by verdict.
+    #[serde(serialize_with = "counts_by_key")]
+    pub counts: [usize; VERDICT_ORDER.len()],
+}
+
+/// The order verdicts are counted and listed in.
+pub const VERDICT_ORDER: [State; 7] = [
+    State::Better,
+    State::Worse,
+    State::Same,
+    State::Inconclusive,
+    State::Insufficient,
+    State::Unstable,
+    State::NotApplicable,
+];
+
+fn counts_by_key<S: Serializer>(counts: &[usize; VERDICT_ORDER.len()], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(counts.len()))?;
+    for (state, count) in VERDICT_ORDER.iter().zip(counts) {
+        map.serialize_entry(state.key(), count)?;
+    }
+    map.end()
+}
+
+impl Headline {
+    pub fn count(&self, state: State) -> usize {
+        VERDICT_ORDER.iter().position(|&s| s == state).map_or(0, |i| self.counts[i])
+    }
+}
+
+/// The headline of every deployment and quantity, in deployment order, then in the order of
+/// [`Quantity::compared`].
+pub fn headlines(comparisons: &[Comparison]) -> Vec<Headline> {
+    let mut out: Vec<Headline> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, Quantity), usize> = std::collections::HashMap::new();
+    for comparison in comparisons {
+        for change in &comparison.changes {
+            let key = (comparison.deployment.as_str(), change.metric);
+            let headline = match index.get(&key) {
+                Some(&i) => &mut out[i],
+                None => {
+                    index.insert(key, out.len());
+                    out.push(Headline {
+                        baseline: comparison.baseline.clone(),
+                        deployment: comparison.deployment.clone(),
+                        metric: change.metric,
+                        stat: change.stat,
+                        counts: [0; VERDICT_ORDER.len()],
+                    });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            if let Some(i) = VERDICT_ORDER.iter().position(|&s| s == change.verdict) {
+                headline.counts[i] += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Compares every non-baseline run with the baseline's run of the same scenario and load, where there
+/// is one, and decides the verdicts.
+pub fn compare_all(runs: &[Run], baseline: &str, config: &StatsConfig) -> Vec<Comparison> {
     let quantities = Quantity::compared();
-    runs.iter()
+    let mut comparisons: Vec<Comparison> = runs
+        .iter()
         .filter(|run| run.deployment != baseline)
         .filter_map(|run| {
             let base = runs
@@ -170,10 +320,12 @@ pub fn compare_all(runs: &[Run], baseline: &str) -> Vec<Comparison> {
                 scenario: run.scenario.clone(),
                 qps: run.qps,
                 load: run.load,
-                changes: quantities.iter().filter_map(|&q| Change::between(q, base, run)).collect(),
+                changes: quantities.iter().filter_map(|&q| Change::between(q, base, run, config)).collect(),
             })
         })
-        .collect()
+        .collect();
+    decide(&mut comparisons, config);
+    comparisons
 }
 
 #[cfg(test)]
@@ -181,25 +333,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn direction_decides_the_verdict() {
-        let ttft = Quantity::Stat(Metric::Ttft, Stat::P50);
-        let rate = Quantity::Throughput(Rate::OutputTokens);
-        let c = Change::new(ttft, 2.0, 1.5).unwrap();
-        assert_eq!((c.change_pct, c.verdict, c.better), (Some(-25.0), Some(Verdict::Better), Better::Lower));
-        assert_eq!(Change::new(ttft, 2.0, 2.5).unwrap().verdict, Some(Verdict::Worse));
-        assert_eq!(Change::new(rate, 100.0, 110.0).unwrap().verdict, Some(Verdict::Better));
-        assert_eq!(Change::new(rate, 100.0, 90.0).unwrap().verdict, Some(Verdict::Worse));
-        assert_eq!(Change::new(rate, 100.0, 100.04).unwrap().verdict, Some(Verdict::Same));
-        let zero = Change::new(ttft, 0.0, 1.0).unwrap();
-        assert_eq!((zero.change_pct, zero.verdict), (None, None));
-        assert!(Change::new(Quantity::Stat(Metric::PromptTokens, Stat::P50), 1.0, 2.0).is_none());
-    }
-
-    #[test]
-    fn compared_quantities_cover_latency_percentiles_and_throughput() {
+    fn compared_quantities_cover_latency_percentiles_means_and_throughput() {
         let q = Quantity::compared();
-        assert_eq!(q.len(), 6 * 3 + 3);
-        assert!(q.contains(&Quantity::Stat(Metric::Tpot, Stat::P99)));
+        assert_eq!(q.len(), 6 * 5 + 3);
+        assert!(q.contains(&Quantity::Stat(Metric::Tpot, Stat::P95)));
+        assert!(q.contains(&Quantity::Stat(Metric::Ttft, Stat::Mean)));
         assert!(!q.iter().any(|q| matches!(q, Quantity::Stat(Metric::GenerationTokens, _))));
         assert_eq!(Quantity::Stat(Metric::Tpot, Stat::P99).key(), "metrics.tpot_s.p99");
         assert_eq!(Quantity::Throughput(Rate::TotalTokens).key(), "throughput.total_tokens_per_s");

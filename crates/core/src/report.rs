@@ -2,7 +2,8 @@
 //! (README.md) and as an aligned table for the terminal.
 
 use crate::analysis::Analysis;
-use crate::compare::{Change, Quantity, Rate};
+use crate::compare::{headlines, Change, Quantity, Rate, VERDICT_ORDER};
+use crate::inference::{Multiplicity, State};
 use crate::metric::Metric;
 use crate::model::Load;
 use crate::stats::Stat;
@@ -41,6 +42,8 @@ pub struct Row {
     pub failed: Option<usize>,
     /// Whether the figures come from the files' aggregates rather than per-request records.
     pub aggregate_only: bool,
+    /// Why the run is not at a steady state, when it is not.
+    pub unstable: Option<String>,
     pub cells: Vec<Cell>,
 }
 
@@ -59,8 +62,8 @@ impl Row {
 
 /// The table of one scenario and load level: a row per deployment that has that run, the baseline first,
 /// then in deployment order.
-pub fn table(analysis: &Analysis, scenario: &str, load: Load, baseline: &str, quantities: &[Quantity]) -> Vec<Row> {
-    let base = analysis.run(baseline, scenario, load);
+pub fn table(analysis: &Analysis, scenario: &str, load: Load, quantities: &[Quantity]) -> Vec<Row> {
+    let baseline = analysis.baseline.as_str();
     let baseline_first = analysis
         .deployments
         .iter()
@@ -70,12 +73,13 @@ pub fn table(analysis: &Analysis, scenario: &str, load: Load, baseline: &str, qu
         .filter_map(|d| {
             let run = analysis.run(&d.id, scenario, load)?;
             let is_baseline = d.id == baseline;
+            let comparison = analysis.comparison(&d.id, scenario, load).filter(|_| !is_baseline);
             let cells = quantities
                 .iter()
                 .map(|&q| Cell {
                     raw: q.of(run),
                     value: text::value(q.of(run), q.unit()),
-                    change: base.filter(|_| !is_baseline).and_then(|b| Change::between(q, b, run)),
+                    change: comparison.and_then(|c| c.change(q)).cloned(),
                 })
                 .collect();
             Some(Row {
@@ -85,6 +89,7 @@ pub fn table(analysis: &Analysis, scenario: &str, load: Load, baseline: &str, qu
                 requests: run.requests,
                 failed: run.failed_requests,
                 aggregate_only: !run.per_request,
+                unstable: run.evidence.unstable().then(|| run.evidence.steady().and_then(|s| s.reason())).flatten(),
                 cells,
             })
         })
@@ -105,7 +110,8 @@ fn header() -> Vec<String> {
 }
 
 fn row_texts(row: &Row, name: String) -> Vec<String> {
-    let mut texts = vec![name, row.requests_text()];
+    let marked = if row.unstable.is_some() { format!("{name} ⚠") } else { name };
+    let mut texts = vec![marked, row.requests_text()];
     texts.extend(row.cells.iter().map(cell_text));
     texts
 }
@@ -120,15 +126,14 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
     let failed = analysis.total_failed();
     let _ = writeln!(
         md,
-        "{}, {}, {}{} in {}. Baseline: **{}**. \
-         Changes are against the baseline at the same scenario and load: ✓ better, ✗ worse, = within 0.05 %. \
-         Latency is better lower, throughput higher.\n",
+        "{}, {}, {}{} in {}. Baseline: **{}**.\n\n{}\n",
         text::count(analysis.deployments.len(), "deployment"),
         text::count(analysis.scenarios().len(), "scenario"),
         text::count(analysis.total_requests(), "request"),
         if failed > 0 { format!(" (and {failed} failed)") } else { String::new() },
         text::count(analysis.runs.len(), "run"),
         esc(baseline),
+        legend(analysis),
     );
 
     md.push_str("## What was compared\n\n");
@@ -164,6 +169,8 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
     }
     md.push('\n');
     write_warnings(&mut md, analysis);
+    write_unstable(&mut md, analysis);
+    write_verdicts(&mut md, analysis);
 
     if !plots.is_empty() {
         md.push_str("## Plots\n\n");
@@ -177,7 +184,7 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
         let _ = writeln!(md, "### Scenario {}\n", esc(&sweep.to_string()));
         for load in analysis.levels(&sweep) {
             let _ = writeln!(md, "#### {} at {}\n", esc(&sweep.scenario), load);
-            let rows = table(analysis, &sweep.scenario, load, &analysis.baseline, &TABLE_QUANTITIES);
+            let rows = table(analysis, &sweep.scenario, load, &TABLE_QUANTITIES);
             let header = header();
             let _ = writeln!(md, "| {} |", header.join(" | "));
             let _ = writeln!(md, "|---|{}", "---:|".repeat(header.len() - 1));
@@ -188,6 +195,10 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
             if !rows.iter().any(|r| r.is_baseline) {
                 let _ = writeln!(md, "\nThe baseline has no run at this load: nothing to compare against.");
             }
+            for row in rows.iter().filter(|r| r.unstable.is_some()) {
+                let reason = row.unstable.as_deref().unwrap_or_default();
+                let _ = writeln!(md, "\n⚠ {}: {reason}.", esc(&row.label));
+            }
             if rows.iter().any(|r| r.aggregate_only) {
                 let _ = writeln!(md, "\n– marks a statistic the file does not state (aggregate-only results).");
             }
@@ -195,6 +206,95 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
         }
     }
     md
+}
+
+/// What the changes in the tables mean.
+pub fn legend(analysis: &Analysis) -> String {
+    let config = &analysis.config;
+    let tested = analysis.comparisons.iter().flat_map(|c| &c.changes).filter(|c| c.change_pct_ci.is_some()).count();
+    let correction = match config.multiplicity {
+        Multiplicity::Bh => {
+            format!("Benjamini–Hochberg at a {} % false discovery rate", text::percent(config.fdr))
+        }
+        Multiplicity::Holm => format!("Holm at a {} % family-wise error rate", text::percent(config.fdr)),
+        Multiplicity::None => "none".to_string(),
+    };
+    format!(
+        "Each change is against the baseline at the same scenario and load, with its {} % interval; \
+         changes within ±{} % are treated as noise. Latency is better lower, throughput higher. \
+         ✓ better and ✗ worse: the interval lies beyond the noise threshold; = the same: it lies within it; \
+         ? can't tell: it reaches across († only after correcting for the report's {tested} compared changes: {correction}); \
+         too few: not enough requests for an interval; unstable: a run never reached a steady state \
+         (its latency grew for the whole run), so its percentiles measure the run's length, not the deployment.",
+        text::percent(config.confidence),
+        text::percent(config.noise_threshold),
+    )
+}
+
+/// The runs that failed the steady-state gate, with why.
+fn write_unstable(md: &mut String, analysis: &Analysis) {
+    const LISTED: usize = 50;
+    let unstable: Vec<_> = analysis.runs.iter().filter(|r| r.evidence.unstable()).collect();
+    if unstable.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "### Runs not at a steady state\n\n{} of {} never reached a steady state: their latency is shown but not compared.\n",
+        unstable.len(),
+        text::count(analysis.runs.len(), "run")
+    );
+    for run in unstable.iter().take(LISTED) {
+        let reason = run.evidence.steady().and_then(|s| s.reason()).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "- {}, {} at {}: {}",
+            text::markdown(analysis.label(&run.deployment)),
+            text::markdown(&run.scenario),
+            run.load,
+            reason
+        );
+    }
+    if unstable.len() > LISTED {
+        let _ = writeln!(md, "- … and {} more, listed in summary.json", unstable.len() - LISTED);
+    }
+    md.push('\n');
+}
+
+/// How each deployment's changes came out, per quantity of the tables, over every scenario and load.
+fn write_verdicts(md: &mut String, analysis: &Analysis) {
+    let headlines = headlines(&analysis.comparisons);
+    if headlines.is_empty() {
+        return;
+    }
+    md.push_str("## Verdicts\n\nHow many scenarios and loads each change came out as, against the baseline.\n\n");
+    md.push_str("| Deployment | Quantity |");
+    for state in VERDICT_ORDER {
+        let _ = write!(md, " {} |", verdict_name(state));
+    }
+    let _ = writeln!(md, "\n|---|---|{}", "---:|".repeat(VERDICT_ORDER.len()));
+    for headline in headlines.iter().filter(|h| TABLE_QUANTITIES.contains(&h.metric)) {
+        let _ =
+            write!(md, "| {} | {} |", text::markdown(analysis.label(&headline.deployment)), headline.metric.label());
+        for count in headline.counts {
+            let _ = write!(md, " {count} |");
+        }
+        md.push('\n');
+    }
+    md.push_str("\nEvery percentile and mean of every metric is in summary.json (`headlines`, `comparisons`).\n\n");
+}
+
+/// A verdict as a column heading.
+pub fn verdict_name(state: State) -> &'static str {
+    match state {
+        State::Better => "✓ better",
+        State::Worse => "✗ worse",
+        State::Same => "= same",
+        State::Inconclusive => "? can't tell",
+        State::Insufficient => "too few",
+        State::Unstable => "unstable",
+        State::NotApplicable => "no interval",
+    }
 }
 
 fn write_warnings(md: &mut String, analysis: &Analysis) {
@@ -219,13 +319,16 @@ pub fn terminal(analysis: &Analysis) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Baseline: {}. Changes against it: ✓ better, ✗ worse, = within 0.05 %.",
-        text::shown(analysis.label(&analysis.baseline))
+        "Baseline: {}. Changes against it with their {} % interval: ✓ better, ✗ worse, = the same within ±{} %, \
+         ? can't tell; too few requests; unstable runs.",
+        text::shown(analysis.label(&analysis.baseline)),
+        text::percent(analysis.config.confidence),
+        text::percent(analysis.config.noise_threshold),
     );
     for sweep in analysis.sweeps() {
         for load in analysis.levels(&sweep) {
             let _ = writeln!(out, "\n{} at {}", text::shown(&sweep.scenario), load);
-            let rows = table(analysis, &sweep.scenario, load, &analysis.baseline, &TABLE_QUANTITIES);
+            let rows = table(analysis, &sweep.scenario, load, &TABLE_QUANTITIES);
             let mut lines = vec![header()];
             lines.extend(rows.iter().map(|row| {
                 let label = text::shown(&row.label);

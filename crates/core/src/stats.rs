@@ -51,6 +51,17 @@ impl Stat {
     pub fn from_key(key: &str) -> Option<Stat> {
         Stat::ALL.into_iter().find(|s| s.key() == key)
     }
+
+    /// The level of a percentile as a fraction; `None` for the mean.
+    pub fn quantile(self) -> Option<f64> {
+        match self {
+            Stat::Mean => None,
+            Stat::P50 => Some(0.5),
+            Stat::P90 => Some(0.9),
+            Stat::P95 => Some(0.95),
+            Stat::P99 => Some(0.99),
+        }
+    }
 }
 
 /// A statistic of a [`Summary`], for readers that set them one by one.
@@ -104,11 +115,16 @@ impl Summary {
 
     /// Summarises `values`, which are reordered (sorted) in place. Values must not be NaN.
     pub fn of(values: &mut [f64]) -> Summary {
+        sort(values);
+        Summary::of_sorted(values)
+    }
+
+    /// Summarises ascending `values`.
+    pub fn of_sorted(values: &[f64]) -> Summary {
         let n = values.len();
         if n == 0 {
             return Summary { n: Some(0), ..Summary::UNKNOWN };
         }
-        sort(values);
         let mean = mean(values);
         let p = |q| Some(percentile_of_sorted(values, q));
         Summary {
@@ -179,17 +195,7 @@ pub fn sort(values: &mut [f64]) {
 /// The `q`-th percentile (0..=100) of ascending `sorted`, interpolating linearly between the closest
 /// ranks, as numpy's `percentile(..., method="linear")`. Panics on an empty slice.
 pub fn percentile_of_sorted(sorted: &[f64], q: f64) -> f64 {
-    let rank = (sorted.len() - 1) as f64 * (q / 100.0).clamp(0.0, 1.0);
-    let below = rank.floor() as usize;
-    let above = (below + 1).min(sorted.len() - 1);
-    let fraction = rank - below as f64;
-    let (a, b) = (sorted[below], sorted[above]);
-    // This form is exact at both ends and monotone in `fraction`, unlike a + (b - a) * t alone.
-    if fraction < 0.5 {
-        a + (b - a) * fraction
-    } else {
-        b - (b - a) * (1.0 - fraction)
-    }
+    bench_stats::quantile::type7(sorted, (q / 100.0).clamp(0.0, 1.0)).expect("a sample to summarise")
 }
 
 pub fn mean(values: &[f64]) -> f64 {

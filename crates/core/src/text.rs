@@ -1,6 +1,7 @@
 //! Number and text formatting shared by the Markdown report, the terminal table and the charts.
 
-use crate::compare::{Change, Verdict};
+use crate::compare::Change;
+use bench_stats::verdict::State;
 
 /// A value in its unit, with precision that suits its size: seconds below 1 s shown in ms.
 pub fn value(value: Option<f64>, unit: &str) -> String {
@@ -39,6 +40,12 @@ fn significant_digits(v: f64, digits: i32) -> String {
     format!("{v:.decimals$}")
 }
 
+/// A setting given as a fraction, in percent without trailing zeros: 0.95 → `95`, 0.025 → `2.5`.
+pub fn percent(fraction: f64) -> String {
+    let text = format!("{:.4}", fraction * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// `1 run`, `3 runs`.
 pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
@@ -49,15 +56,53 @@ pub fn qps(qps: f64) -> String {
     format!("{qps}")
 }
 
-/// A change against the baseline, e.g. `-12.3% ✓`; `✓` marks better, `✗` worse, `=` the same.
+/// A change against the baseline with its interval and verdict, e.g. `-12.3% [-17.9, -6.8] ✓`.
 pub fn change(change: &Change) -> String {
     let Some(pct) = change.change_pct else { return "n/a".to_string() };
-    let mark = match change.verdict {
-        Some(Verdict::Better) => "✓",
-        Some(Verdict::Worse) => "✗",
-        _ => "=",
+    let interval = change.change_pct_ci.map(|[low, high]| format!(" [{low:+.1}, {high:+.1}]")).unwrap_or_default();
+    let mark = verdict_mark(change.verdict, change.without_correction.is_some());
+    format!("{pct:+.1}%{interval}{}{mark}", if mark.is_empty() { "" } else { " " })
+}
+
+/// The mark of a verdict in tables: ✓ better, ✗ worse, = same, ? inconclusive († when only the
+/// multiplicity correction made it so), and the reason in a word where there is no interval.
+pub fn verdict_mark(state: State, corrected: bool) -> &'static str {
+    match state {
+        State::Better => "✓",
+        State::Worse => "✗",
+        State::Same => "=",
+        State::Inconclusive if corrected => "?†",
+        State::Inconclusive => "?",
+        State::Insufficient => "too few",
+        State::Unstable => "unstable",
+        State::NotApplicable => "",
+    }
+}
+
+/// A change's verdict in a sentence, for tooltips and notes: what it means and on what it rests.
+pub fn verdict_explained(change: &Change) -> String {
+    let meaning = match (change.verdict, change.without_correction) {
+        (State::Better, _) => "better beyond the noise threshold".to_string(),
+        (State::Worse, _) => "worse beyond the noise threshold".to_string(),
+        (State::Same, _) => "the same: the whole interval lies within the noise threshold".to_string(),
+        (State::Inconclusive, Some(alone)) => {
+            format!("can't tell once corrected for the report's many comparisons (alone it would be {})", alone.key())
+        }
+        (State::Inconclusive, None) => "can't tell: the interval reaches across the noise threshold".to_string(),
+        (State::Insufficient, _) => "too few requests for an interval".to_string(),
+        (State::Unstable, _) => "not compared: a run never reached a steady state".to_string(),
+        (State::NotApplicable, _) => "no interval".to_string(),
     };
-    format!("{pct:+.1}% {mark}")
+    let basis = match (change.change_pct_ci, change.method, &change.reason) {
+        (Some([low, high]), Some(method), _) => format!("interval {low:+.1}% to {high:+.1}% ({})", method.describe()),
+        (_, _, Some(reason)) => reason.clone(),
+        _ => String::new(),
+    };
+    if basis.is_empty() {
+        meaning
+    } else {
+        format!("{meaning}; {basis}")
+    }
 }
 
 /// How many characters of a text from the user's files are echoed in a message.
@@ -127,16 +172,50 @@ mod tests {
         assert_eq!(exact(Some(0.0123456), "s"), "12.346 ms");
         assert_eq!(exact(Some(123456.7), "tokens/s"), "123457 tokens/s");
         assert_eq!(qps(0.5), "0.5");
+        assert_eq!(
+            (percent(0.95), percent(0.05), percent(0.025), percent(0.9999)),
+            ("95".into(), "5".into(), "2.5".into(), "99.99".into())
+        );
         assert_eq!(qps(10.0), "10");
     }
 
     #[test]
-    fn changes_are_signed_and_marked() {
-        let q = Quantity::Stat(Metric::Ttft, Stat::P50);
-        assert_eq!(change(&Change::new(q, 2.0, 1.5).unwrap()), "-25.0% ✓");
-        assert_eq!(change(&Change::new(q, 2.0, 2.2).unwrap()), "+10.0% ✗");
-        assert_eq!(change(&Change::new(q, 2.0, 2.0).unwrap()), "+0.0% =");
-        assert_eq!(change(&Change::new(q, 0.0, 2.0).unwrap()), "n/a");
+    fn changes_show_their_interval_and_verdict() {
+        let estimate = crate::inference::Estimate::Refused { state: State::NotApplicable, reason: "one run".into() };
+        let at = |baseline: f64, value: f64, ci: Option<[f64; 2]>, verdict: State, without_correction| Change {
+            metric: Quantity::Stat(Metric::Ttft, Stat::P50),
+            stat: Some("p50"),
+            baseline_value: baseline,
+            value,
+            change_pct: (baseline != 0.0).then(|| (value - baseline) / baseline * 100.0),
+            better: crate::metric::Better::Lower,
+            change_pct_ci: ci,
+            ratio: None,
+            ratio_ci: None,
+            method: ci.map(|_| crate::inference::Method::PercentileBootstrapBeta),
+            p_dir: None,
+            p_eq: None,
+            verdict,
+            without_correction,
+            reason: None,
+            estimate: estimate.clone(),
+        };
+        assert_eq!(change(&at(2.0, 1.5, Some([-30.0, -20.04]), State::Better, None)), "-25.0% [-30.0, -20.0] ✓");
+        assert_eq!(change(&at(2.0, 2.2, Some([6.0, 14.0]), State::Worse, None)), "+10.0% [+6.0, +14.0] ✗");
+        assert_eq!(change(&at(2.0, 2.0, Some([-1.0, 1.0]), State::Same, None)), "+0.0% [-1.0, +1.0] =");
+        assert_eq!(
+            change(&at(2.0, 2.2, Some([4.0, 16.0]), State::Inconclusive, Some(State::Worse))),
+            "+10.0% [+4.0, +16.0] ?†"
+        );
+        assert_eq!(change(&at(2.0, 2.2, None, State::Insufficient, None)), "+10.0% too few");
+        assert_eq!(change(&at(2.0, 2.2, None, State::NotApplicable, None)), "+10.0%");
+        assert_eq!(change(&at(0.0, 2.0, None, State::NotApplicable, None)), "n/a");
+        let explained = verdict_explained(&at(2.0, 2.2, Some([4.0, 16.0]), State::Inconclusive, Some(State::Worse)));
+        assert_eq!(
+            explained,
+            "can't tell once corrected for the report's many comparisons (alone it would be worse); \
+             interval +4.0% to +16.0% (percentile bootstrap over the requests)"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use serving_compare::bundle::Options;
 use serving_compare::charts::{ChartView, Figure};
 use serving_compare::discovery::DeploymentBy;
 use serving_compare::formats::assemble;
+use serving_compare::inference::{Multiplicity, State, StatsConfig};
 use serving_compare::warning::Warning;
 use serving_compare::{report, summary, text};
 use std::io::{IsTerminal, Write};
@@ -52,6 +53,71 @@ struct Args {
     /// tools that name it differently.
     #[arg(long, value_name = "NAME")]
     scenario: Option<String>,
+    /// Confidence level of every interval, between 0.5 and 1 (e.g. 0.95 or 0.99).
+    #[arg(long, default_value_t = 0.95, value_parser = fraction_between(0.5, 0.9999))]
+    confidence: f64,
+    /// Changes within ± this fraction count as noise: a change is better or worse only when its
+    /// interval lies beyond it, the same only when its interval lies within it.
+    #[arg(long, default_value_t = 0.05, value_parser = fraction_between(0.0001, 0.9))]
+    noise_threshold: f64,
+    /// Seed of the bootstrap's random streams: the same seed and inputs give the same report.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Bootstrap replicates per interval.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    resamples: u32,
+    /// Correction for the many changes of one report: Benjamini–Hochberg (false discovery rate 5 %),
+    /// Holm (family-wise error rate 5 %), or none.
+    #[arg(long, value_enum, default_value_t = Correction::Bh)]
+    multiplicity: Correction,
+    /// Exit with status 3 when a change is worse (and `unstable`: when a run never reached a steady
+    /// state), after writing the report: for gating a pipeline on a regression.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATE")]
+    fail_on: Vec<FailOn>,
+}
+
+/// `--multiplicity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Correction {
+    Bh,
+    Holm,
+    None,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Worse,
+    Unstable,
+}
+
+/// A parser of a fraction within bounds.
+fn fraction_between(low: f64, high: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
+    move |text: &str| {
+        let value: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number"))?;
+        if (low..=high).contains(&value) {
+            Ok(value)
+        } else {
+            Err(format!("{value} is not between {low} and {high}"))
+        }
+    }
+}
+
+impl Args {
+    fn stats_config(&self) -> StatsConfig {
+        StatsConfig {
+            confidence: self.confidence,
+            noise_threshold: self.noise_threshold,
+            multiplicity: match self.multiplicity {
+                Correction::Bh => Multiplicity::Bh,
+                Correction::Holm => Multiplicity::Holm,
+                Correction::None => Multiplicity::None,
+            },
+            resamples: self.resamples as usize,
+            seed: self.seed,
+            ..StatsConfig::default()
+        }
+    }
 }
 
 /// `--deployment-by`.
@@ -119,17 +185,25 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let sourced = assemble(loaded.reads, &mut warnings);
     let grouping = Grouping { deployment_by: args.deployment_by.into(), scenario: args.scenario.clone() };
     let groups = group_runs(sourced, &grouping, &mut warnings);
-    serving_compare::warning::sort(&mut warnings);
-    report_warnings(&warnings);
     let runs: Vec<Run> = groups.par_iter().map(Run::summarise).collect();
     drop(groups);
-    let analysis = Analysis::new(runs, warnings, &root_label, args.baseline.as_deref())?;
+    let analysis =
+        match Analysis::new(runs, warnings.clone(), &root_label, args.baseline.as_deref(), args.stats_config()) {
+            Ok(analysis) => analysis,
+            Err(message) => {
+                serving_compare::warning::sort(&mut warnings);
+                report_warnings(&warnings);
+                return Err(message);
+            }
+        };
+    report_warnings(&analysis.warnings);
 
     let mut written = write_report(&staging, &analysis, &root_label)?;
     let options = Options {
         deployment_by: grouping.deployment_by.key(),
         scenario: grouping.scenario.clone(),
         baseline: analysis.baseline.clone(),
+        stats: analysis.config,
     };
     written.extend(write_site(&staging, &root_label, &options, data, &analysis.warnings)?);
     staging.commit(&written).map_err(|e| format!("can't write into `{}`: {e}", args.out.display()))?;
@@ -149,7 +223,30 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         eprintln!("error: {} input problems and --strict", analysis.warnings.len());
         return Ok(ExitCode::FAILURE);
     }
+    let failing = failing_states(&analysis, &args.fail_on);
+    if !failing.is_empty() {
+        eprintln!("error: --fail-on: {}", failing.join("; "));
+        return Ok(ExitCode::from(3));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `--fail-on` finds in the analysis, counted in words; empty when nothing.
+fn failing_states(analysis: &Analysis, fail_on: &[FailOn]) -> Vec<String> {
+    let mut found = Vec::new();
+    if fail_on.contains(&FailOn::Worse) {
+        let worse = analysis.comparisons.iter().flat_map(|c| &c.changes).filter(|c| c.verdict == State::Worse).count();
+        if worse > 0 {
+            found.push(format!("{} worse than the baseline", text::count(worse, "change")));
+        }
+    }
+    if fail_on.contains(&FailOn::Unstable) {
+        let unstable = analysis.runs.iter().filter(|r| r.evidence.unstable()).count();
+        if unstable > 0 {
+            found.push(format!("{} not at a steady state", text::count(unstable, "run")));
+        }
+    }
+    found
 }
 
 fn report_warnings(warnings: &[Warning]) {

@@ -5,7 +5,7 @@ use super::{
     Axes, ChartView, Hit, Scale,
 };
 use crate::analysis::Analysis;
-use crate::compare::{Change, Quantity, Rate};
+use crate::compare::{change_pct, Quantity, Rate};
 use crate::model::{Load, Sweep};
 use crate::text;
 use plotters::prelude::*;
@@ -43,7 +43,7 @@ pub fn change_panel<DB: DrawingBackend>(
         view.deployments.iter().copied().filter(|&d| a.deployments[d].id != view.baseline).collect();
     let bars = per_level(a, &sweep.scenario, &levels, &others, |run| {
         let base = a.run(&view.baseline, &sweep.scenario, run.load)?;
-        Change::between(quantity, base, run)?.change_pct
+        change_pct(quantity, base, run)
     });
     grouped_bars(area, a, sweep, &caption, &levels, &bars, "change vs baseline (%)", &others, |v| format!("{v:+.1}%"))
 }

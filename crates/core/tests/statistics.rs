@@ -1,0 +1,132 @@
+//! The statistics of comparisons on real results (tests/data/exp-3-h100) against the oracles of the
+//! statistics design (shared/design/statistics.md §11): the steady-state gate (oracle 16), the verdict
+//! counts of an independent numpy/scipy implementation (oracle 18), and determinism (oracle 17).
+
+use serving_compare::analysis::{group_runs, Analysis, Grouping, Run};
+use serving_compare::compare::Quantity;
+use serving_compare::formats::{assemble, is_candidate, read};
+use serving_compare::inference::{self, Assessed, State, StatsConfig};
+use serving_compare::metric::Metric;
+use serving_compare::stats::Stat;
+use std::path::{Path, PathBuf};
+
+const BASELINE: &str = "vllm-standalone-llama-3-70b-2replicas-H100";
+const CANDIDATE: &str = "llm-d-70b-2replicas-H100";
+
+fn files(folder: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files(&path, root, out);
+        } else {
+            out.push((path.strip_prefix(root).unwrap().to_str().unwrap().to_string(), path));
+        }
+    }
+}
+
+fn exp3(config: StatsConfig) -> Analysis {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/exp-3-h100");
+    let mut paths = Vec::new();
+    files(&root, &root, &mut paths);
+    let mut warnings = Vec::new();
+    let reads = paths
+        .into_iter()
+        .filter(|(relative, _)| is_candidate(relative))
+        .map(|(relative, path)| {
+            let read = read(&relative, std::fs::read(path).unwrap());
+            warnings.extend(read.warnings);
+            (relative, read.found)
+        })
+        .collect();
+    let sourced = assemble(reads, &mut warnings);
+    let groups = group_runs(sourced, &Grouping::default(), &mut warnings);
+    let runs: Vec<Run> = groups.iter().map(Run::summarise).collect();
+    Analysis::new(runs, warnings, "exp-3-h100", Some(BASELINE), config).unwrap()
+}
+
+/// Oracle 16: the gate flags 29 of the 30 ShareGPT runs (all but vLLM-standalone at 4 QPS, which sits
+/// at capacity) and none of the 40 short-input runs.
+#[test]
+fn overloaded_runs_are_unstable() {
+    let analysis = exp3(StatsConfig::default());
+    let unstable = |scenario: &str| {
+        analysis
+            .runs
+            .iter()
+            .filter(|r| r.scenario == scenario && r.evidence.unstable())
+            .map(|r| format!("{} {} {}", r.deployment, r.scenario, r.load.key()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(unstable("short_input"), Vec::<String>::new());
+    let sharegpt = unstable("sharegpt");
+    assert_eq!(sharegpt.len(), 29, "{sharegpt:?}");
+    assert!(!sharegpt.contains(&format!("{BASELINE} sharegpt qps=4")), "{sharegpt:?}");
+}
+
+/// Oracle 18: short_input, vLLM-standalone as baseline against llm-d, TTFT at p50/p90/p95/p99 over the
+/// 20 QPS levels, as one family: better 5, worse 14, same 0, inconclusive 46, insufficient 15, up to
+/// cells whose interval ends within 5 % of the interval's width from a threshold (Monte Carlo noise of
+/// a different random generator).
+#[test]
+fn verdicts_match_an_independent_implementation() {
+    let config = StatsConfig::default();
+    let analysis = exp3(config);
+    let changes: Vec<_> = analysis
+        .comparisons
+        .iter()
+        .filter(|c| c.scenario == "short_input" && c.deployment == CANDIDATE)
+        .flat_map(|c| &c.changes)
+        .filter(|c| matches!(c.metric, Quantity::Stat(Metric::Ttft, stat) if stat != Stat::Mean))
+        .collect();
+    assert_eq!(changes.len(), 80);
+    let assessed: Vec<Assessed> =
+        changes.iter().map(|c| Assessed { estimate: &c.estimate, better: c.better }).collect();
+    let verdicts = inference::verdicts(&assessed, &config);
+    let count = |state: State| verdicts.iter().filter(|v| v.state == state).count() as i64;
+    let expected = [
+        (State::Better, 5),
+        (State::Worse, 14),
+        (State::Same, 0),
+        (State::Inconclusive, 46),
+        (State::Insufficient, 15),
+    ];
+    let borderline = changes
+        .iter()
+        .filter(|c| {
+            let Some([low, high]) = c.ratio_ci else { return false };
+            let margin = 0.05 * (high - low);
+            [1.0 - config.noise_threshold, 1.0 + config.noise_threshold]
+                .iter()
+                .any(|t| (low - t).abs() <= margin || (high - t).abs() <= margin)
+        })
+        .count() as i64;
+    let off: i64 = expected.iter().map(|&(state, want)| (count(state) - want).abs()).sum::<i64>() / 2;
+    let got: Vec<(State, i64)> = expected.iter().map(|&(s, _)| (s, count(s))).collect();
+    assert!(off <= borderline, "{got:?}: {off} cells differ, {borderline} borderline");
+    assert_eq!(count(State::Insufficient), 15);
+}
+
+/// Oracle 17: the same inputs and seed give the same numbers; another seed moves interval ends by less
+/// than 5 % of the interval's width.
+#[test]
+fn intervals_are_reproducible_and_barely_move_with_the_seed() {
+    let a = exp3(StatsConfig::default());
+    let b = exp3(StatsConfig::default());
+    assert_eq!(a.comparisons, b.comparisons);
+    let c = exp3(StatsConfig { seed: 7, ..StatsConfig::default() });
+    let intervals = |x: &Analysis| -> Vec<[f64; 2]> {
+        x.comparisons.iter().flat_map(|c| &c.changes).filter_map(|c| c.ratio_ci).collect()
+    };
+    let (first, second) = (intervals(&a), intervals(&c));
+    assert_eq!(first.len(), second.len());
+    assert!(first.len() > 300, "{}", first.len());
+    // Each end is a Monte Carlo estimate: with B = 2000 its standard error is about 1.5 % of the width,
+    // so two seeds' ends differ by about 2 % of the width on average, rarely by more than 5 %.
+    let mut moves: Vec<f64> =
+        first.iter().zip(&second).map(|(x, y)| (x[0] - y[0]).abs().max((x[1] - y[1]).abs()) / (x[1] - x[0])).collect();
+    moves.sort_by(f64::total_cmp);
+    let median = moves[moves.len() / 2];
+    let p90 = moves[moves.len() * 9 / 10];
+    assert!(median < 0.03 && p90 < 0.05, "moves of the interval ends: median {median}, p90 {p90} of the width");
+}
