@@ -13,6 +13,7 @@ use serving_compare::charts::{
     timeline_points, ChartView, Hit, Scale,
 };
 use serving_compare::compare::{Quantity, Rate};
+use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
 use serving_compare::model::{LoadKind, RequestLog};
 use serving_compare::report::{self, TABLE_QUANTITIES};
@@ -245,21 +246,81 @@ fn Warnings(warnings: Vec<Warning>) -> impl IntoView {
     })
 }
 
+/// The settings under which a baseline's comparisons were prepared: its id and what the intervals
+/// depend on.
+type Prepared = (String, u64, u64, usize);
+
+fn prepared_key(baseline: &str, config: &StatsConfig) -> Prepared {
+    (baseline.to_string(), config.confidence.to_bits(), config.seed, config.resamples)
+}
+
+/// Computes in the background, a few intervals at a time so that the page stays responsive, what the
+/// comparisons against the chosen baseline need, then against every other deployment, so that choosing
+/// another baseline redraws at once. Stops when the settings change (a new run starts then).
+fn prepare_in_background(loaded: Arc<Loaded>, view: Memo<Resolved>, prepared: RwSignal<Vec<Prepared>>) {
+    let (baseline, config) = view.with_untracked(|v| (v.baseline.clone(), v.config));
+    leptos::task::spawn_local(async move {
+        let others = loaded.analysis.deployments.iter().map(|d| d.id.clone()).filter(|id| *id != baseline);
+        for id in std::iter::once(baseline.clone()).chain(others) {
+            let key = prepared_key(&id, &config);
+            if prepared.with_untracked(|p| p.contains(&key)) {
+                continue;
+            }
+            loop {
+                browser::yield_to_browser().await;
+                if view.with_untracked(|v| prepared_key(&v.baseline, &v.config)) != prepared_key(&baseline, &config) {
+                    return;
+                }
+                if loaded.analysis.prepare(&id, &config, 12) {
+                    break;
+                }
+            }
+            prepared.update(|p| p.push(key));
+        }
+    });
+}
+
 #[component]
 fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     let view = {
         let loaded = loaded.clone();
         Memo::new(move |_| state.with(|s| s.resolve(&loaded.analysis)))
     };
+    let prepared = RwSignal::new(Vec::<Prepared>::new());
     let analysis = {
         let loaded = loaded.clone();
         Memo::new(move |_| {
             let (baseline, config) = view.with(|v| (v.baseline.clone(), v.config));
-            Arc::new(loaded.analysis.with_settings(&baseline, config))
+            let ready = prepared.with(|p| p.contains(&prepared_key(&baseline, &config)));
+            Arc::new(if ready {
+                loaded.analysis.with_settings(&baseline, config)
+            } else {
+                loaded.analysis.pending(&baseline, config)
+            })
+        })
+    };
+    {
+        // A new background run whenever the baseline or the intervals' settings change.
+        let loaded = loaded.clone();
+        let settings = Memo::new(move |_| view.with(|v| prepared_key(&v.baseline, &v.config)));
+        Effect::new(move |_| {
+            settings.track();
+            prepare_in_background(loaded.clone(), view, prepared);
+        });
+    }
+    // The charts don't show verdicts: they don't redraw when only the noise threshold changes.
+    let charted = Memo::new(move |_| {
+        view.with(|v| Resolved { config: StatsConfig { noise_threshold: 0.0, ..v.config }, ..v.clone() })
+    });
+    let chart_analysis = {
+        let loaded = loaded.clone();
+        Memo::new(move |_| {
+            let (baseline, config) = charted.with(|v| (v.baseline.clone(), v.config));
+            Arc::new(loaded.analysis.pending(&baseline, config))
         })
     };
     let chart_view = move || {
-        let v = view.get();
+        let v = charted.get();
         ChartView {
             sweeps: vec![v.sweep.clone()],
             deployments: v.shown.clone(),
@@ -269,27 +330,27 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     };
     let (loaded_cdf, loaded_timeline) = (loaded.clone(), loaded.clone());
     let draw_boxes = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
+        let v = charted.get();
         match v.metric.per_request() {
-            Some(metric) => box_panel(area, &analysis.get(), &v.sweep, metric, &chart_view()),
+            Some(metric) => box_panel(area, &chart_analysis.get(), &v.sweep, metric, &chart_view()),
             None => message(area, "Throughput has no per-request distribution: choose a latency metric."),
         }
     };
     let draw_lines = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
+        let v = charted.get();
         let band = (v.stat == Stat::P50 && v.metric != MetricChoice::Throughput).then_some(Stat::P90);
-        load_line_panel(area, &analysis.get(), &v.sweep, v.metric.quantity(v.stat), band, &chart_view())
+        load_line_panel(area, &chart_analysis.get(), &v.sweep, v.metric.quantity(v.stat), band, &chart_view())
     };
     let draw_throughput = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
-        bar_panel(area, &analysis.get(), &v.sweep, Quantity::Throughput(Rate::OutputTokens), &chart_view())
+        let v = charted.get();
+        bar_panel(area, &chart_analysis.get(), &v.sweep, Quantity::Throughput(Rate::OutputTokens), &chart_view())
     };
     let draw_change = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
-        change_panel(area, &analysis.get(), &v.sweep, Rate::OutputTokens, &chart_view())
+        let v = charted.get();
+        change_panel(area, &chart_analysis.get(), &v.sweep, Rate::OutputTokens, &chart_view())
     };
     let draw_cdf = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
+        let v = charted.get();
         let Some(metric) = v.metric.per_request() else {
             return message(area, "Throughput has no per-request distribution: choose a latency metric.");
         };
@@ -303,10 +364,10 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
         });
         let caption = format!("CDF of {} at {} · {}", metric.label(), v.load, v.sweep);
         let why = no_requests_why(&loaded_cdf, &v, "no data");
-        cdf_panel(area, &analysis.get(), &caption, metric, &series, v.scale, why)
+        cdf_panel(area, &chart_analysis.get(), &caption, metric, &series, v.scale, why)
     };
     let draw_timeline = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
+        let v = charted.get();
         let Some(metric) = v.metric.per_request().filter(|m| *m != Metric::Itl) else {
             return message(
                 area,
@@ -319,7 +380,7 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
         });
         let caption = format!("{} per request over the run at {} · {}", metric.label(), v.load, v.sweep);
         let why = no_requests_why(&loaded_timeline, &v, "these files record no start time per request");
-        timeline_panel(area, &analysis.get(), &caption, metric, &series, v.scale, why)
+        timeline_panel(area, &chart_analysis.get(), &caption, metric, &series, v.scale, why)
     };
     let download_report = {
         let title = loaded.title.clone();
@@ -709,6 +770,7 @@ fn ComparisonTables(analysis: Memo<Arc<Analysis>>, view: Memo<Resolved>) -> impl
                 <span class="insufficient">"too few requests"</span>" for an interval, "
                 <span class="unstable">"unstable"</span>": a run never reached a steady state. Hover a change for why."
             </p>
+            {move || (!analysis.with(|a| a.is_compared())).then(|| view! { <p class="pending">"Computing the intervals of the changes…"</p> })}
             {tables}
         </section>
     }

@@ -226,14 +226,14 @@ impl Loader {
         let runs = std::mem::take(&mut self.runs);
         let warnings = self.warnings.clone();
         let config = self.settings.config;
-        // The warnings are kept on failure too: they say why nothing could be analysed.
-        let analysis =
-            match Analysis::new(runs.clone(), warnings.clone(), &self.title, self.settings.baseline.as_deref(), config)
-            {
-                // A baseline the CLI chose that these files don't have: the default one.
-                Err(_) if self.settings.baseline.is_some() => Analysis::new(runs, warnings, &self.title, None, config),
-                analysis => analysis,
-            };
+        // The warnings are kept on failure too: they say why nothing could be analysed. The comparisons
+        // come later, in the background: the first charts don't wait for their intervals.
+        let baseline = self.settings.baseline.as_deref();
+        let analysis = match Analysis::uncompared(runs.clone(), warnings.clone(), &self.title, baseline, config) {
+            // A baseline the CLI chose that these files don't have: the default one.
+            Err(_) if baseline.is_some() => Analysis::uncompared(runs, warnings, &self.title, None, config),
+            analysis => analysis,
+        };
         let groups = self.groups.take().unwrap_or_default();
         self.result = Some(analysis.map(|analysis| Loaded {
             title: self.title.clone(),

@@ -1,6 +1,7 @@
 // End-to-end tests of the generated site in headless Chromium (Debian's), driven by playwright-core.
 // Run by tests/e2e.rs, which generates the sites and passes their folders in the environment:
 //   SITE        the site of tests/data/exp-3-h100
+//   OTHER_BASELINE_SUMMARY  summary.json of the same data with the first other deployment as the baseline
 //   EVIL_SITE   a site whose deployment folder is named <img src=x onerror=alert(1)>
 //   EMPTY_SITE  a site without data.js (the hosted, bring-your-own-data case)
 //   BIG_SITE    optional: a site of 1M requests
@@ -89,8 +90,11 @@ async function assertChartsDrawn(page) {
   return list;
 }
 
-/** Every value in the comparison tables equals that run's in a summary.json (`of`). */
+/** Every value in the comparison tables equals that run's in a summary.json (`of`), and every change
+ * has the interval and verdict of that summary.json's comparison. */
 async function assertTableMatchesSummary(page, of = summary, atLeast = 100) {
+  // The intervals are computed after the first charts.
+  await page.waitForFunction(() => document.querySelector('section.tables') && !document.querySelector('section.tables .pending'), null, { timeout: 30000 });
   const cells = await page.$$eval('table.comparison td[data-value]', (tds) => tds.map((td) => ({
     scenario: td.closest('table').dataset.scenario,
     kind: td.closest('table').dataset.kind,
@@ -98,14 +102,24 @@ async function assertTableMatchesSummary(page, of = summary, atLeast = 100) {
     deployment: td.closest('tr').dataset.deployment,
     quantity: td.dataset.quantity,
     value: Number(td.dataset.value),
+    verdict: td.dataset.verdict,
+    ci: td.dataset.ci,
   })));
   assert.ok(cells.length >= atLeast, `only ${cells.length} cells`);
   for (const cell of cells) {
-    const run = of.runs.find((r) => r.deployment === cell.deployment && r.scenario === cell.scenario
-      && r.load.kind === cell.kind && r.load.value === cell.level);
+    const where = `${cell.deployment} ${cell.scenario} ${cell.kind} ${cell.level} ${cell.quantity}`;
+    const sameLoad = (r) => r.scenario === cell.scenario && r.load.kind === cell.kind && r.load.value === cell.level;
+    const run = of.runs.find((r) => r.deployment === cell.deployment && sameLoad(r));
     assert.ok(run, `no run in summary.json for ${JSON.stringify(cell)}`);
     const expected = cell.quantity === 'requests' ? run.requests : cell.quantity.split('.').reduce((o, k) => o[k], run);
-    assert.equal(cell.value, expected, `${cell.deployment} ${cell.scenario} ${cell.kind} ${cell.level} ${cell.quantity}`);
+    assert.equal(cell.value, expected, where);
+    if (cell.quantity === 'requests') continue;
+    const comparison = of.comparisons.find((c) => c.deployment === cell.deployment && sameLoad(c));
+    // `metrics.<metric>.<stat>` or `throughput.<rate>`.
+    const [, metric, stat = null] = cell.quantity.split('.');
+    const change = comparison?.changes.find((c) => c.metric === metric && (c.stat ?? null) === stat);
+    assert.equal(cell.verdict, change?.verdict, `verdict of ${where}`);
+    assert.deepEqual(cell.ci ? cell.ci.split(' ').map(Number) : null, change?.change_pct_ci ?? null, `interval of ${where}`);
   }
   return cells.length;
 }
@@ -126,6 +140,17 @@ test('opened from disk: charts drawn, table equals summary.json, overview lists 
   const markdown = fs.readFileSync(await download.path(), 'utf8');
   assert.match(markdown, /^# Benchmark comparison: /);
   assert.match(markdown, /\| Deployment \| Requests \| TTFT p50 \|/);
+  // Another baseline: the tables follow at once (the intervals were prepared in the background), with
+  // the intervals and verdicts a CLI run with that baseline computes.
+  await page.waitForTimeout(1500);
+  const other = summary.deployments.find((d) => d.id !== summary.baseline).id;
+  const started = await page.evaluate(() => performance.now());
+  await page.selectOption('select[data-control=baseline]', other);
+  await page.waitForFunction((id) => document.querySelector('table.comparison tbody tr')?.dataset.deployment === id, other);
+  const switched = (await page.evaluate(() => performance.now())) - started;
+  console.log(`# exp-3-h100: baseline changed, tables updated after ${switched.toFixed(0)} ms`);
+  assert.ok(switched < 1000, `baseline change took ${switched} ms`);
+  await assertTableMatchesSummary(page, JSON.parse(fs.readFileSync(process.env.OTHER_BASELINE_SUMMARY, 'utf8')));
   assert.deepEqual(problems, []);
   console.log(`# exp-3-h100 from file://: first chart ${firstChart.toFixed(0)} ms after navigation`);
   await page.close();
@@ -159,8 +184,19 @@ test('hiding a deployment and changing the scenario change the charts; the view 
   await page.selectOption('select[data-control=stat]', 'p99');
   await page.selectOption('select[data-control=scale]', 'log');
   await page.selectOption('select[data-control=level]', '2.5');
+  // A wider noise threshold turns changes beyond 5 % but within 20 % from better or worse into the same
+  // or can't tell, at once.
+  const verdicts = () => page.$$eval('table.comparison td[data-verdict]', (tds) => tds.map((td) => td.dataset.verdict).join());
+  await page.waitForFunction(() => !document.querySelector('section.tables .pending'));
+  const before5 = await verdicts();
+  const started = Date.now();
+  await page.selectOption('select[data-control=noise]', '20');
+  await page.waitForFunction((old) => [...document.querySelectorAll('table.comparison td[data-verdict]')].map((td) => td.dataset.verdict).join() !== old, before5);
+  console.log(`# noise threshold 5 % → 20 %: tables updated after ${Date.now() - started} ms`);
+  assert.match(await page.textContent('.tables .legend'), /changes within ±20 % are noise/);
+  await page.selectOption('select[data-control=confidence]', '99');
   const hash = await page.evaluate(() => location.hash);
-  for (const part of ['scenario=short_input', 'metric=tpot', 'stat=p99', 'scale=log', 'level=2.5', 'hide=']) assert.ok(hash.includes(part), `${part} not in ${hash}`);
+  for (const part of ['scenario=short_input', 'metric=tpot', 'stat=p99', 'scale=log', 'level=2.5', 'hide=', 'noise=20', 'confidence=99']) assert.ok(hash.includes(part), `${part} not in ${hash}`);
 
   await page.reload();
   await waitForCharts(page);
@@ -170,6 +206,8 @@ test('hiding a deployment and changing the scenario change the charts; the view 
   assert.equal(await page.$eval('select[data-control=stat]', (s) => s.value), 'p99');
   assert.equal(await page.$eval('select[data-control=scale]', (s) => s.value), 'log');
   assert.equal(await page.$eval('select[data-control=level]', (s) => s.value), '2.5');
+  assert.equal(await page.$eval('select[data-control=noise]', (s) => s.value), '20');
+  assert.equal(await page.$eval('select[data-control=confidence]', (s) => s.value), '99');
   assert.equal(await page.$eval(`input[data-deployment="${hidden}"]`, (i) => i.checked), false);
   await assertChartsDrawn(page);
   assert.deepEqual(problems, []);
@@ -181,6 +219,7 @@ test('hovering a chart shows the exact value and the deployment', async () => {
   await waitForCharts(page);
   // Hover where the chart drew deployment 0's colour (its line and points), pixel by pixel until a tooltip shows.
   const canvas = await page.$('canvas[aria-label="qps-lines"]');
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   const spots = await canvas.evaluate((c) => {
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -192,7 +231,7 @@ test('hovering a chart shows the exact value and the deployment', async () => {
   });
   assert.ok(spots.length > 10, 'deployment 0 is not drawn');
   let text = null;
-  for (const [x, y] of spots.filter((_, i) => i % Math.ceil(spots.length / 60) === 0)) {
+  for (const [x, y] of spots.filter((_, i) => i % Math.ceil(spots.length / 200) === 0)) {
     await page.mouse.move(box.x + x, box.y + y);
     text = await page.$eval('figure[data-chart="qps-lines"]', (f) => f.querySelector('.tooltip')?.textContent ?? null);
     if (text) break;
@@ -280,12 +319,15 @@ test('a dropped folder of every tool\'s files shows the numbers gen-site compute
   const sweeps = await page.$$eval('select[data-control=scenario] option', (options) => options.map((o) => o.value));
   let tables = 0;
   let cells = 0;
+  let changes = 0;
   for (const sweep of sweeps) {
     await page.selectOption('select[data-control=scenario]', sweep);
     await page.waitForFunction((scenario) => document.querySelector('table.comparison')?.dataset.scenario === scenario, sweep.split('@')[0]);
     tables += await page.$$eval('table.comparison', (list) => list.length);
     cells += await assertTableMatchesSummary(page, expected, 1);
+    changes += await page.$$eval('table.comparison td[data-verdict]', (list) => list.length);
   }
+  assert.ok(changes > 0, 'no change against the baseline shown');
   const loads = new Set(expected.runs.map((r) => `${r.scenario}@${r.load.kind}@${r.load.value}`));
   assert.equal(tables, loads.size, 'one table per scenario and load');
   assert.ok(cells >= expected.runs.length * 4, `only ${cells} cells for ${expected.runs.length} runs`);

@@ -2,11 +2,11 @@
 //! (repetitions together), each group's statistics and throughput, the deployments with their labels,
 //! and the baseline.
 
-use crate::compare::{compare_all, decide, Comparison};
+use crate::compare::{compare_all, decide, prepare, Comparison, Quantity};
 use crate::discovery::{deployment_id, deployment_label, DeploymentBy};
-use crate::evidence::Evidence;
+use crate::evidence::{Evidence, Interval};
 use crate::formats::Sourced;
-use crate::inference::StatsConfig;
+use crate::inference::{Estimates, StatsConfig};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, RequestLog, Sweep, Throughput, DEFAULT_SCENARIO};
 use crate::sorting::{sort_by, sort_dedup};
@@ -15,6 +15,7 @@ use crate::warning::Warning;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
+use std::sync::{Arc, Mutex};
 
 /// A deployment: its id (by default its folder relative to the results folder), and a short label for
 /// charts and tables.
@@ -304,13 +305,49 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
     /// The settings of intervals and verdicts.
     pub config: StatsConfig,
+    /// The intervals computed so far, shared with this analysis's copies against other baselines.
+    estimates: SharedEstimates,
+    /// Whether `comparisons` were computed (see [`Analysis::pending`]).
+    compared: bool,
+}
+
+/// Intervals shared between copies of an analysis; not part of what an analysis is (equal always).
+#[derive(Debug, Clone, Default)]
+struct SharedEstimates(Arc<Mutex<Estimates>>);
+
+impl PartialEq for SharedEstimates {
+    fn eq(&self, _: &SharedEstimates) -> bool {
+        true
+    }
+}
+
+impl SharedEstimates {
+    fn with<T>(&self, f: impl FnOnce(&mut Estimates) -> T) -> T {
+        // A panic while holding the lock cannot leave the cache inconsistent: entries are whole.
+        let mut known = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut known)
+    }
 }
 
 impl Analysis {
-    /// Builds the analysis from summarised runs (see [`group_runs`] and [`Run::summarise`]).
+    /// Builds the analysis from summarised runs (see [`group_runs`] and [`Run::summarise`]), with every
+    /// comparison against the baseline. See [`Analysis::uncompared`] for the arguments.
+    pub fn new(
+        runs: Vec<Run>,
+        warnings: Vec<Warning>,
+        root_label: &str,
+        baseline: Option<&str>,
+        config: StatsConfig,
+    ) -> Result<Analysis, String> {
+        let pending = Analysis::uncompared(runs, warnings, root_label, baseline, config)?;
+        Ok(pending.with_settings(&pending.baseline, config))
+    }
+
+    /// Builds the analysis from summarised runs without the comparisons, which take longest (see
+    /// [`Analysis::pending`]).
     /// `root_label` names the results folder, for files that lie directly in it; `baseline` is an id or
     /// label chosen by the user. Errors when there is no run, or the baseline names no deployment.
-    pub fn new(
+    pub fn uncompared(
         mut runs: Vec<Run>,
         mut warnings: Vec<Warning>,
         root_label: &str,
@@ -326,10 +363,31 @@ impl Analysis {
         ids.dedup();
         let deployments = label_deployments(&ids, root_label);
         let baseline = choose_baseline(&deployments, baseline)?;
-        let comparisons = compare_all(&runs, &baseline, &config);
         warnings.extend(launch_rate_warnings(&runs));
         crate::warning::sort(&mut warnings);
-        Ok(Analysis { deployments, baseline, runs, comparisons, warnings, config })
+        let estimates = SharedEstimates::default();
+        Ok(Analysis {
+            deployments,
+            baseline,
+            runs,
+            comparisons: Vec::new(),
+            warnings,
+            config,
+            estimates,
+            compared: false,
+        })
+    }
+
+    /// This analysis against `baseline` with `config`, without its comparisons yet: what a viewer shows
+    /// while their intervals are computed ([`Analysis::prepare`]).
+    pub fn pending(&self, baseline: &str, config: StatsConfig) -> Analysis {
+        let baseline = if self.deployment_index(baseline).is_some() { baseline } else { &self.baseline };
+        Analysis { baseline: baseline.to_string(), config, comparisons: Vec::new(), compared: false, ..self.clone() }
+    }
+
+    /// Whether the comparisons are computed (not [`Analysis::pending`]).
+    pub fn is_compared(&self) -> bool {
+        self.compared
     }
 
     /// The same analysis compared against another baseline (an id; the current one if the id is
@@ -343,13 +401,27 @@ impl Analysis {
             fdr: config.fdr,
             ..self.config
         } == config;
-        let mut analysis = Analysis { baseline: baseline.to_string(), config, ..self.clone() };
-        if baseline != self.baseline || !same_intervals {
-            analysis.comparisons = compare_all(&analysis.runs, baseline, &config);
+        let mut analysis = Analysis { baseline: baseline.to_string(), config, compared: true, ..self.clone() };
+        if baseline != self.baseline || !same_intervals || !self.compared {
+            analysis.comparisons = self.estimates.with(|known| compare_all(&analysis.runs, baseline, &config, known));
         } else if config != self.config {
             decide(&mut analysis.comparisons, &config);
         }
         analysis
+    }
+
+    /// The interval of a run's statistic at the analysis's confidence; `None` for a quantity without
+    /// one (throughput) or a run read from aggregates.
+    pub fn interval(&self, run: &Run, quantity: Quantity) -> Option<Interval> {
+        let Quantity::Stat(metric, stat) = quantity else { return None };
+        let column = run.evidence.column(metric)?;
+        Some(column.interval(stat, self.config.alpha(), run.evidence.unstable()))
+    }
+
+    /// Computes up to `budget` of the intervals that [`Analysis::with_settings`] for `baseline` and
+    /// `config` will need, so that it is quick when the time comes; whether all are computed.
+    pub fn prepare(&self, baseline: &str, config: &StatsConfig, budget: usize) -> bool {
+        self.estimates.with(|known| prepare(&self.runs, baseline, config, known, budget))
     }
 
     /// The comparison of one deployment with the baseline at one scenario and load.

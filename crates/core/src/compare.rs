@@ -3,7 +3,7 @@
 
 use crate::analysis::Run;
 use crate::evidence::LEVELS;
-use crate::inference::{self, Assessed, Estimate, Method, StatsConfig};
+use crate::inference::{self, Assessed, Estimate, Estimates, Method, StatsConfig};
 use crate::metric::{Better, Metric};
 use crate::model::Load;
 use crate::stats::Stat;
@@ -147,10 +147,16 @@ fn optional_state_key<S: Serializer>(state: &Option<State>, serializer: S) -> Re
 impl Change {
     /// The change of `quantity` from the baseline run to another run, when both have it and it has a
     /// better direction; its verdict is set by [`decide`] over the whole report.
-    pub fn between(quantity: Quantity, baseline: &Run, run: &Run, config: &StatsConfig) -> Option<Change> {
+    pub fn between(
+        quantity: Quantity,
+        baseline: &Run,
+        run: &Run,
+        config: &StatsConfig,
+        known: &mut Estimates,
+    ) -> Option<Change> {
         let better = quantity.better()?;
         let (base_value, value) = (quantity.of(baseline)?, quantity.of(run)?);
-        let estimate = inference::estimate(quantity, baseline, run, config);
+        let estimate = inference::estimate(quantity, baseline, run, config, known);
         let interval = match &estimate {
             Estimate::Interval { ci, method, .. } => Some((ci.ratio(), ci.ci(), *method)),
             Estimate::Refused { .. } => None,
@@ -303,29 +309,48 @@ pub fn headlines(comparisons: &[Comparison]) -> Vec<Headline> {
     out
 }
 
+/// Each run but the baseline's with the baseline's run of the same scenario and load, where there is
+/// one.
+fn pairs<'a>(runs: &'a [Run], baseline: &'a str) -> impl Iterator<Item = (&'a Run, &'a Run)> + 'a {
+    let base_runs: Vec<&Run> = runs.iter().filter(|r| r.deployment == baseline).collect();
+    runs.iter().filter(move |run| run.deployment != baseline).filter_map(move |run| {
+        let base = base_runs.iter().find(|b| b.scenario == run.scenario && b.load.order(run.load).is_eq())?;
+        Some((*base, run))
+    })
+}
+
 /// Compares every non-baseline run with the baseline's run of the same scenario and load, where there
-/// is one, and decides the verdicts.
-pub fn compare_all(runs: &[Run], baseline: &str, config: &StatsConfig) -> Vec<Comparison> {
+/// is one, and decides the verdicts. Intervals already in `known` are not computed again.
+pub fn compare_all(runs: &[Run], baseline: &str, config: &StatsConfig, known: &mut Estimates) -> Vec<Comparison> {
     let quantities = Quantity::compared();
-    let mut comparisons: Vec<Comparison> = runs
-        .iter()
-        .filter(|run| run.deployment != baseline)
-        .filter_map(|run| {
-            let base = runs
-                .iter()
-                .find(|b| b.deployment == baseline && b.scenario == run.scenario && b.load.order(run.load).is_eq())?;
-            Some(Comparison {
-                deployment: run.deployment.clone(),
-                baseline: baseline.to_string(),
-                scenario: run.scenario.clone(),
-                qps: run.qps,
-                load: run.load,
-                changes: quantities.iter().filter_map(|&q| Change::between(q, base, run, config)).collect(),
-            })
+    let mut comparisons: Vec<Comparison> = pairs(runs, baseline)
+        .map(|(base, run)| Comparison {
+            deployment: run.deployment.clone(),
+            baseline: baseline.to_string(),
+            scenario: run.scenario.clone(),
+            qps: run.qps,
+            load: run.load,
+            changes: quantities.iter().filter_map(|&q| Change::between(q, base, run, config, known)).collect(),
         })
         .collect();
     decide(&mut comparisons, config);
     comparisons
+}
+
+/// Computes into `known` up to `budget` of the intervals that comparing against `baseline` needs, so
+/// that a later [`compare_all`] finds them; whether all are there now.
+pub fn prepare(runs: &[Run], baseline: &str, config: &StatsConfig, known: &mut Estimates, budget: usize) -> bool {
+    let quantities = Quantity::compared();
+    let limit = known.len().saturating_add(budget);
+    for (base, run) in pairs(runs, baseline) {
+        for &quantity in &quantities {
+            if known.len() >= limit {
+                return false;
+            }
+            inference::estimate(quantity, base, run, config, known);
+        }
+    }
+    true
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use bench_stats::verdict::{self, Direction};
 pub use bench_stats::verdict::{Multiplicity, State};
 use bench_stats::Refusal;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The settings of intervals and verdicts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -111,13 +112,44 @@ fn refused(state: State, reason: impl Into<String>) -> Estimate {
     Estimate::Refused { state, reason: reason.into() }
 }
 
-/// The interval of `quantity`'s ratio from the baseline's run `base` to `run`. A bootstrap draws from
-/// the stream of its cell (baseline, candidate, scenario, load, metric, statistic), so that a cell's
-/// interval does not depend on which other cells exist.
-pub fn estimate(quantity: Quantity, base: &Run, run: &Run, config: &StatsConfig) -> Estimate {
-    let alpha = config.alpha();
-    let latency = matches!(quantity, Quantity::Stat(..));
-    if latency {
+/// An interval as computed for a pair of runs in their canonical order (the first by deployment id as
+/// the baseline), or why there is none.
+type Raw = Result<(RatioCi, Option<f64>, Method), Refusal>;
+
+/// The intervals computed so far, shared by an analysis and its copies against other baselines: the
+/// interval of B against A is that of A against B inverted, so each pair of runs is computed once
+/// whichever is the baseline. Valid for one confidence, seed and number of resamples.
+#[derive(Debug, Default)]
+pub struct Estimates {
+    settings: Option<(u64, u64, usize)>,
+    cells: HashMap<String, Raw>,
+}
+
+impl Estimates {
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// Forgets every interval if they were computed with other settings.
+    fn for_settings(&mut self, config: &StatsConfig) {
+        let settings = Some((config.confidence.to_bits(), config.seed, config.resamples));
+        if self.settings != settings {
+            self.settings = settings;
+            self.cells.clear();
+        }
+    }
+}
+
+/// The interval of `quantity`'s ratio from the baseline's run `base` to `run`, computed at most once
+/// per pair of runs (see [`Estimates`]). A bootstrap draws from the stream of its cell (the pair in
+/// deployment id order, scenario, load, metric, statistic), so that a cell's interval does not depend
+/// on which other cells exist, nor on which of the two deployments is the baseline.
+pub fn estimate(quantity: Quantity, base: &Run, run: &Run, config: &StatsConfig, known: &mut Estimates) -> Estimate {
+    if matches!(quantity, Quantity::Stat(..)) {
         if let Some(reason) = [("baseline", base), ("candidate", run)].iter().find_map(|(side, r)| {
             r.evidence.unstable().then(|| {
                 let why = r.evidence.steady().and_then(|s| s.reason()).unwrap_or_default();
@@ -127,48 +159,74 @@ pub fn estimate(quantity: Quantity, base: &Run, run: &Run, config: &StatsConfig)
             return refused(State::Unstable, reason);
         }
     }
-    if base.repetitions.len() > 1 && run.repetitions.len() > 1 {
-        let values = |r: &Run| -> Option<Vec<f64>> { r.repetitions.iter().map(|f| value(quantity, f)).collect() };
-        let (Some(a), Some(b)) = (values(base), values(run)) else {
-            return refused(State::NotApplicable, "a repetition lacks this figure");
-        };
-        return match welch_log_ratio(&a, &b, alpha) {
-            Ok(w) => Estimate::Interval { ci: w.ci, df: Some(w.df), method: Method::WelchLogRuns },
-            Err(refusal) => refusal_estimate(refusal, "runs"),
-        };
-    }
-    let Quantity::Stat(metric, stat) = quantity else {
-        return refused(State::NotApplicable, "one run per side: throughput has an interval only with repetitions");
-    };
-    let (Some(a), Some(b)) = (base.evidence.column(metric), run.evidence.column(metric)) else {
-        return refused(
-            State::NotApplicable,
-            "read from the files' aggregates: intervals need per-request records or repetitions",
-        );
-    };
-    let result = match stat.quantile() {
-        Some(q) => {
-            let key = cell_key(&[
-                &base.deployment,
-                &run.deployment,
-                &run.scenario,
-                &run.load.key(),
-                metric.key(),
-                stat.key(),
-            ]);
-            let mut stream = Stream::for_cell(config.seed, &key);
-            let (a, b) = (side(a, stat), side(b, stat));
-            percentile_ratio(a, b, q, alpha, config.resamples, &mut stream)
-                .map(|ci| (ci, Method::PercentileBootstrapBeta))
+    let repetitions = base.repetitions.len() > 1 && run.repetitions.len() > 1;
+    match quantity {
+        Quantity::Throughput(_) if !repetitions => {
+            return refused(State::NotApplicable, "one run per side: throughput has an interval only with repetitions")
         }
-        None => match (a.mean, b.mean) {
-            (Some(ma), Some(mb)) => ratio_of_means(&ma, &mb, alpha).map(|ci| (ci, Method::DeltaLogMeans)),
+        Quantity::Stat(metric, _)
+            if !repetitions && (base.evidence.column(metric).is_none() || run.evidence.column(metric).is_none()) =>
+        {
+            return refused(
+                State::NotApplicable,
+                "read from the files' aggregates: intervals need per-request records or repetitions",
+            )
+        }
+        _ => {}
+    }
+    let swapped = base.deployment > run.deployment;
+    let (first, second) = if swapped { (run, base) } else { (base, run) };
+    let key = quantity_cell_key(quantity, first, second);
+    known.for_settings(config);
+    let raw = known.cells.entry(key).or_insert_with(|| compute(quantity, first, second, config, repetitions)).clone();
+    let units = if repetitions { "runs" } else { "requests" };
+    match raw {
+        Ok((ci, df, method)) => Estimate::Interval { ci: if swapped { ci.inverse() } else { ci }, df, method },
+        Err(Refusal::Insufficient { m_a, m_b, n_min }) => {
+            let (m_a, m_b) = if swapped { (m_b, m_a) } else { (m_a, m_b) };
+            refused(
+                State::Insufficient,
+                format!(
+                    "needs at least {n_min} effective {units} per side; the baseline has {m_a}, the candidate {m_b}"
+                ),
+            )
+        }
+        Err(_) => refused(State::NotApplicable, "no interval: values not all positive and finite, or without spread"),
+    }
+}
+
+/// The cell key of a quantity for a pair of runs (design §6.2).
+fn quantity_cell_key(quantity: Quantity, first: &Run, second: &Run) -> String {
+    let (metric, stat) = match quantity {
+        Quantity::Stat(metric, stat) => (metric.key(), stat.key()),
+        Quantity::Throughput(rate) => (rate.key(), ""),
+    };
+    cell_key(&[&first.deployment, &second.deployment, &second.scenario, &second.load.key(), metric, stat])
+}
+
+/// The interval of `quantity`'s ratio from run `a` to run `b`: over their repetitions when both have
+/// several, else over their requests.
+fn compute(quantity: Quantity, a: &Run, b: &Run, config: &StatsConfig, repetitions: bool) -> Raw {
+    let alpha = config.alpha();
+    if repetitions {
+        let values = |r: &Run| -> Option<Vec<f64>> { r.repetitions.iter().map(|f| value(quantity, f)).collect() };
+        let (Some(x), Some(y)) = (values(a), values(b)) else { return Err(Refusal::Undefined) };
+        return welch_log_ratio(&x, &y, alpha).map(|w| (w.ci, Some(w.df), Method::WelchLogRuns));
+    }
+    let Quantity::Stat(metric, stat) = quantity else { return Err(Refusal::Undefined) };
+    let (Some(x), Some(y)) = (a.evidence.column(metric), b.evidence.column(metric)) else {
+        return Err(Refusal::Undefined);
+    };
+    match stat.quantile() {
+        Some(q) => {
+            let mut stream = Stream::for_cell(config.seed, &quantity_cell_key(quantity, a, b));
+            percentile_ratio(side(x, stat), side(y, stat), q, alpha, config.resamples, &mut stream)
+                .map(|ci| (ci, None, Method::PercentileBootstrapBeta))
+        }
+        None => match (x.mean, y.mean) {
+            (Some(mx), Some(my)) => ratio_of_means(&mx, &my, alpha).map(|ci| (ci, None, Method::DeltaLogMeans)),
             _ => Err(Refusal::Undefined),
         },
-    };
-    match result {
-        Ok((ci, method)) => Estimate::Interval { ci, df: None, method },
-        Err(refusal) => refusal_estimate(refusal, "requests"),
     }
 }
 
@@ -183,16 +241,6 @@ fn value(quantity: Quantity, f: &Figures) -> Option<f64> {
         Quantity::Throughput(Rate::Requests) => f.throughput.requests_per_s,
         Quantity::Throughput(Rate::OutputTokens) => f.throughput.output_tokens_per_s,
         Quantity::Throughput(Rate::TotalTokens) => f.throughput.total_tokens_per_s,
-    }
-}
-
-fn refusal_estimate(refusal: Refusal, units: &str) -> Estimate {
-    match refusal {
-        Refusal::Insufficient { m_a, m_b, n_min } => refused(
-            State::Insufficient,
-            format!("needs at least {n_min} effective {units} per side; the baseline has {m_a}, the candidate {m_b}"),
-        ),
-        _ => refused(State::NotApplicable, "no interval: values not all positive and finite, or without spread"),
     }
 }
 

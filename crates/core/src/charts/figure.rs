@@ -36,7 +36,7 @@ impl Figure {
         match self {
             Figure::Latency => "Latency distributions per load level (box p25–p75, line p50, whiskers p5–p95)",
             Figure::Throughput => "Output-token throughput per load level, and its change against the baseline",
-            Figure::Qps => "Latency (p50, band to p90) and token rate against the load",
+            Figure::Qps => "Latency (p50 with its interval, band to p90) and token rate against the load; hollow points: runs not at a steady state",
         }
     }
 

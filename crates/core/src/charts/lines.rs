@@ -1,9 +1,11 @@
-//! A quantity against the load level, one line per deployment, with an optional band to another
-//! statistic. Loads without a bound have no place on this axis and are left out.
+//! A quantity against the load level, one line per deployment, with each statistic's interval as a
+//! whisker, runs not at a steady state hollow, and an optional band to another statistic. Loads without
+//! a bound have no place on this axis and are left out.
 
 use super::{axis_title, colour, draw_axes, err, frame, no_data, tick, Area, Axes, ChartView, Hit};
 use crate::analysis::Analysis;
 use crate::compare::Quantity;
+use crate::evidence::Interval;
 use crate::model::Sweep;
 use crate::stats::Stat;
 use crate::text;
@@ -30,30 +32,42 @@ pub fn load_line_panel<DB: DrawingBackend>(
         }
         _ => format!("{} vs {} · {}", quantity.label(), sweep.kind.axis(), sweep),
     };
-    /// Load level, value, and the band's value.
-    type Point = (f64, f64, Option<f64>);
     let series: Vec<(usize, Vec<Point>)> = view
         .deployments
         .iter()
         .map(|&d| {
             let points = a
                 .runs_of(&a.deployments[d].id, sweep)
-                .filter_map(|r| Some((r.load.value?, quantity.of(r)?, band_quantity.and_then(|b| b.of(r)))))
+                .filter_map(|r| {
+                    Some(Point {
+                        level: r.load.value?,
+                        value: quantity.of(r)?,
+                        band: band_quantity.and_then(|b| b.of(r)),
+                        interval: a.interval(r, quantity),
+                        unstable: r.evidence.unstable(),
+                    })
+                })
                 .collect();
             (d, points)
         })
         .filter(|(_, p): &(usize, Vec<_>)| !p.is_empty())
         .collect();
     let all = || series.iter().flat_map(|(_, p)| p.iter());
-    let values = || all().flat_map(|&(_, v, b)| [Some(v), b]).flatten();
-    let levels = || all().map(|p| p.0);
+    let values = || {
+        all()
+            .flat_map(|p| [Some(p.value), p.band, p.interval.and_then(|i| i.low), p.interval.and_then(|i| i.high)])
+            .flatten()
+    };
+    let levels = || all().map(|p| p.level);
     let (Some(lo), Some(hi), Some(first), Some(last)) =
         (values().reduce(f64::min), values().reduce(f64::max), levels().reduce(f64::min), levels().reduce(f64::max))
     else {
         return no_data(area, &caption, "no data at a bounded load");
     };
     let scale = view.scale;
-    let mut chart = frame(area, &caption, level_range(first, last), scale.range(lo, hi))?;
+    let x_range = level_range(first, last);
+    let cap = (x_range.end - x_range.start) * 0.006;
+    let mut chart = frame(area, &caption, x_range, scale.range(lo, hi))?;
     let y_labels = |v: &f64| scale.label(*v);
     let x_labels = |v: &f64| tick(*v);
     draw_axes(
@@ -69,7 +83,7 @@ pub fn load_line_panel<DB: DrawingBackend>(
     let mut hits = Vec::new();
     for (d, points) in &series {
         let c = colour(*d);
-        let banded: Vec<(f64, f64, f64)> = points.iter().filter_map(|&(q, v, b)| Some((q, v, b?))).collect();
+        let banded: Vec<(f64, f64, f64)> = points.iter().filter_map(|p| Some((p.level, p.value, p.band?))).collect();
         if banded.len() > 1 {
             let outline = banded
                 .iter()
@@ -80,34 +94,81 @@ pub fn load_line_panel<DB: DrawingBackend>(
             let edge = banded.iter().map(|&(q, _, b)| (q, scale.map(b)));
             chart.draw_series(LineSeries::new(edge, c.mix(0.45).stroke_width(1))).map_err(err)?;
         }
+        // Each statistic's interval as a whisker with caps.
+        let whiskers = points.iter().filter_map(|p| {
+            let interval = p.interval?;
+            let (low, high) = (scale.map(interval.low?), scale.map(interval.high?));
+            let (x0, x1) = (p.level - cap, p.level + cap);
+            Some([
+                PathElement::new(vec![(p.level, low), (p.level, high)], c.stroke_width(1)),
+                PathElement::new(vec![(x0, low), (x1, low)], c.stroke_width(1)),
+                PathElement::new(vec![(x0, high), (x1, high)], c.stroke_width(1)),
+            ])
+        });
+        chart.draw_series(whiskers.flatten()).map_err(err)?;
         chart
-            .draw_series(LineSeries::new(points.iter().map(|&(q, v, _)| (q, scale.map(v))), c.stroke_width(2)))
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.level, scale.map(p.value))), c.stroke_width(2)))
             .map_err(err)?
             .label(a.deployments[*d].label.clone());
+        // A run not at a steady state is a hollow point: its statistic measures the run's length.
         chart
-            .draw_series(points.iter().map(|&(q, v, _)| Circle::new((q, scale.map(v)), 3, c.filled())))
+            .draw_series(points.iter().map(|p| {
+                let style = if p.unstable { WHITE.filled() } else { c.filled() };
+                Circle::new((p.level, scale.map(p.value)), 3, style)
+            }))
             .map_err(err)?;
-        for &(q, v, b) in points {
-            let (x, y) = chart.backend_coord(&(q, scale.map(v)));
-            let band_text = b
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .filter(|p| p.unstable)
+                    .map(|p| Circle::new((p.level, scale.map(p.value)), 3, c.stroke_width(2))),
+            )
+            .map_err(err)?;
+        for p in points {
+            let (x, y) = chart.backend_coord(&(p.level, scale.map(p.value)));
+            let band_text = p
+                .band
                 .map(|b| format!(" ({} {})", band.map_or("", Stat::key), text::exact(Some(b), quantity.unit())))
                 .unwrap_or_default();
+            let interval_text = match p.interval {
+                Some(Interval { low: Some(low), high: Some(high), .. }) => format!(
+                    ", {} % interval {} to {}",
+                    text::percent(a.config.confidence),
+                    text::exact(Some(low), quantity.unit()),
+                    text::exact(Some(high), quantity.unit())
+                ),
+                Some(Interval { reason: Some("effective_n_below_min"), .. }) => {
+                    ", too few requests for an interval".to_string()
+                }
+                _ => String::new(),
+            };
+            let steady = if p.unstable { ", not at a steady state" } else { "" };
             hits.push(Hit {
                 x,
                 y,
                 deployment: *d,
                 text: format!(
-                    "{} at {}: {} {}{}",
+                    "{} at {}: {} {}{band_text}{interval_text}{steady}",
                     a.deployments[*d].label,
-                    crate::model::Load { kind: sweep.kind, value: Some(q) },
+                    crate::model::Load { kind: sweep.kind, value: Some(p.level) },
                     quantity.label(),
-                    text::exact(Some(v), quantity.unit()),
-                    band_text
+                    text::exact(Some(p.value), quantity.unit()),
                 ),
             });
         }
     }
     Ok(hits)
+}
+
+/// One run's point: its load level, value, the band's value, the value's interval, and whether the run
+/// is at a steady state.
+struct Point {
+    level: f64,
+    value: f64,
+    band: Option<f64>,
+    interval: Option<Interval>,
+    unstable: bool,
 }
 
 /// The drawn span of load levels: the measured levels with a margin, not from zero (levels from 8 to 40
