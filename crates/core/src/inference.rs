@@ -178,7 +178,7 @@ pub fn estimate(quantity: Quantity, base: &Run, run: &Run, config: &StatsConfig,
     let (first, second) = if swapped { (run, base) } else { (base, run) };
     let key = quantity_cell_key(quantity, first, second);
     known.for_settings(config);
-    let raw = known.cells.entry(key).or_insert_with(|| compute(quantity, first, second, config, repetitions)).clone();
+    let raw = *known.cells.entry(key).or_insert_with(|| compute(quantity, first, second, config, repetitions));
     let units = if repetitions { "runs" } else { "requests" };
     match raw {
         Ok((ci, df, method)) => Estimate::Interval { ci: if swapped { ci.inverse() } else { ci }, df, method },
