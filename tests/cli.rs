@@ -4,16 +4,9 @@
 mod support;
 
 use std::fs;
-use std::path::Path;
 use support::*;
 
 const HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
-
-fn write(root: &Path, relative: &str, bytes: &[u8]) {
-    let path = root.join(relative);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
 
 fn good_csv() -> String {
     format!("{HEADER}100,11,0.5,1.0,1000,1001.5\n200,21,0.7,2.0,1001,1003.7\n150,16,0.6,1.5,1002,1004.1\n")

@@ -97,9 +97,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Err("the output folder is the results folder; choose another with -o".to_string());
     }
     let staging = Staging::begin(&args.out, args.force)?;
-    let out_canonical = args.out.canonicalize().map_err(|e| format!("`{}`: {e}", args.out.display()))?;
+    let out_id = std::fs::metadata(&args.out).ok().map(|m| walk::FolderId::of(&m));
 
-    let walked = walk::find_results(results, Some(&out_canonical));
+    let walked = walk::find_results(results, &results_canonical, out_id);
     let mut warnings = walked.warnings;
     if walked.candidates.is_empty() {
         report_warnings(&warnings);
@@ -110,7 +110,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         ));
     }
     let root_label =
-        results_canonical.file_name().map_or_else(|| "results".to_string(), |n| n.to_string_lossy().into_owned());
+        results_canonical.file_name().map_or_else(|| "results".to_string(), |n| walk::shown_name(n).into_owned());
     let data_failed = |e: std::io::Error| format!("{}: {e}", site::DATA_FILE);
     let data_path = staging.path(site::DATA_FILE).map_err(data_failed)?;
     let data = site::DataWriter::create(&data_path, &root_label, GENERATOR).map_err(data_failed)?;
