@@ -3,7 +3,7 @@
 
 use std::fs::{self, Metadata};
 use std::io;
-use std::path::{Component, Path};
+use std::path::Path;
 
 /// What stands at a relative path.
 pub enum Place {
@@ -17,19 +17,15 @@ pub enum Place {
 /// Whether `relative` names a place inside a folder: `/`-separated plain names, no `.`, `..` or root.
 /// Lists read from disk are checked with this, so that no entry leads out of the folder.
 pub fn is_plain(relative: &str) -> bool {
-    !relative.is_empty()
-        && Path::new(relative).components().all(|c| matches!(c, Component::Normal(_)))
-        && !relative.split('/').any(|part| part.is_empty() || part == "." || part == "..")
+    relative.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// Looks at `root/relative` (a [`is_plain`] path), folder by folder.
 pub fn look(root: &Path, relative: &str) -> io::Result<Place> {
     let mut path = root.to_path_buf();
-    let mut walked = 0;
     let parts: Vec<&str> = relative.split('/').collect();
     for (i, part) in parts.iter().enumerate() {
         path.push(part);
-        walked += part.len() + usize::from(i > 0);
         let metadata = match fs::symlink_metadata(&path) {
             Ok(metadata) => metadata,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Place::Absent),
@@ -39,7 +35,7 @@ pub fn look(root: &Path, relative: &str) -> io::Result<Place> {
             return Ok(Place::Found(metadata));
         }
         if !metadata.is_dir() {
-            return Ok(Place::Blocked(relative[..walked].to_string(), metadata));
+            return Ok(Place::Blocked(parts[..=i].join("/"), metadata));
         }
     }
     Ok(Place::Absent)
