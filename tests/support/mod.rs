@@ -2,8 +2,10 @@
 #![allow(dead_code)]
 
 use std::fs;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -20,6 +22,27 @@ pub fn example() -> PathBuf {
 /// Runs gen-site with `args` in `cwd`.
 pub fn gen_site(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gen-site")).current_dir(cwd).args(args).output().expect("gen-site runs")
+}
+
+/// Runs gen-site with `args` in `cwd`, and fails if it has not ended within `limit` (having killed it).
+pub fn gen_site_within(cwd: &Path, args: &[&str], limit: Duration) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_gen-site"))
+        .current_dir(cwd)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gen-site runs");
+    let pid = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    match receiver.recv_timeout(limit) {
+        Ok(output) => output.expect("gen-site's output is read"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("gen-site {args:?} did not end within {limit:?}");
+        }
+    }
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -57,6 +80,54 @@ pub fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     files.sort();
     files
+}
+
+/// Writes `bytes` at `root/relative`, making its folders.
+pub fn write(root: &Path, relative: &str, bytes: &[u8]) {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
+/// What stands at a path, as [`entries`] records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    File(Vec<u8>),
+    /// A link, by the path it holds.
+    Link(PathBuf),
+    Folder,
+    /// A FIFO, socket or device.
+    Special,
+}
+
+/// Every entry under `root`, sorted by path, without following a link or opening anything but a regular
+/// file: to prove that a folder holding links and FIFOs was left unchanged.
+pub fn entries(root: &Path) -> Vec<(PathBuf, Entry)> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let file_type = fs::symlink_metadata(&path).unwrap().file_type();
+            let recorded = if file_type.is_symlink() {
+                Entry::Link(fs::read_link(&path).unwrap())
+            } else if file_type.is_dir() {
+                stack.push(path.clone());
+                Entry::Folder
+            } else if file_type.is_fifo()
+                || file_type.is_socket()
+                || file_type.is_char_device()
+                || file_type.is_block_device()
+            {
+                Entry::Special
+            } else {
+                Entry::File(fs::read(&path).unwrap())
+            };
+            found.push((path.strip_prefix(root).unwrap().to_path_buf(), recorded));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
 }
 
 /// A results folder of every other tool's sample files (tests/data/formats), one deployment per tool, laid

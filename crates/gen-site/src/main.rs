@@ -32,14 +32,15 @@ struct Args {
     /// The results folder: one folder per deployment holding the result files of LMBench, vLLM bench,
     /// SGLang bench_serving, GuideLLM, inference-perf, AIPerf or llm-d benchmark reports, at any depth.
     results: PathBuf,
-    /// Output folder; created if needed. Refused if it holds files gen-site did not write.
+    /// Output folder; created if needed. Refused if it holds files gen-site did not write, result files,
+    /// or the results folder.
     #[arg(short, long, default_value = "gen-site-out")]
     out: PathBuf,
     /// Baseline deployment, by folder id (e.g. standalone/vllm) or label (vllm). Default: the deployment
     /// under a top-level folder named `standalone`, else the first by id.
     #[arg(long)]
     baseline: Option<String>,
-    /// Write into OUT even if it holds files gen-site did not write (they are left alone).
+    /// Write into OUT even if it holds files gen-site did not write: beside them, never over them.
     #[arg(long)]
     force: bool,
     /// Exit with an error status if any input problem was found (the report is still written).
@@ -158,14 +159,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Err(format!("the results folder `{}` does not exist or is not a folder", results.display()));
     }
     let results_canonical = results.canonicalize().map_err(|e| format!("`{}`: {e}", results.display()))?;
-    let out_canonical = args.out.canonicalize().ok();
-    if out_canonical.as_deref() == Some(results_canonical.as_path()) {
-        return Err("the output folder is the results folder; choose another with -o".to_string());
-    }
-    let staging = Staging::begin(&args.out, args.force)?;
-    let out_canonical = args.out.canonicalize().map_err(|e| format!("`{}`: {e}", args.out.display()))?;
+    let staging = Staging::begin(&args.out, &results_canonical, args.force)?;
+    let out_id = std::fs::metadata(&args.out).ok().map(|m| walk::FolderId::of(&m));
 
-    let walked = walk::find_results(results, Some(&out_canonical));
+    let walked = walk::find_results(results, &results_canonical, out_id);
     let mut warnings = walked.warnings;
     if walked.candidates.is_empty() {
         report_warnings(&warnings);
@@ -176,7 +173,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         ));
     }
     let root_label =
-        results_canonical.file_name().map_or_else(|| "results".to_string(), |n| n.to_string_lossy().into_owned());
+        results_canonical.file_name().map_or_else(|| "results".to_string(), |n| walk::shown_name(n).into_owned());
     let data_failed = |e: std::io::Error| format!("{}: {e}", site::DATA_FILE);
     let data_path = staging.path(site::DATA_FILE).map_err(data_failed)?;
     let data = site::DataWriter::create(&data_path, &root_label, GENERATOR).map_err(data_failed)?;
@@ -206,7 +203,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         stats: analysis.config,
     };
     written.extend(write_site(&staging, &root_label, &options, data, &analysis.warnings)?);
-    staging.commit(&written).map_err(|e| format!("can't write into `{}`: {e}", args.out.display()))?;
+    staging.commit(&written)?;
 
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(report::terminal(&analysis).as_bytes());
