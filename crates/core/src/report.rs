@@ -314,8 +314,10 @@ fn write_warnings(md: &mut String, analysis: &Analysis) {
     md.push('\n');
 }
 
-/// The comparison as aligned plain-text tables, one per scenario and load level.
-pub fn terminal(analysis: &Analysis) -> String {
+/// The comparison as aligned plain-text tables, one per scenario and load level, fitted to `width`
+/// characters when given (a terminal's): a table too wide is stacked, one line per quantity under each
+/// deployment, so that nothing wraps.
+pub fn terminal(analysis: &Analysis, width: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -329,16 +331,39 @@ pub fn terminal(analysis: &Analysis) -> String {
         for load in analysis.levels(&sweep) {
             let _ = writeln!(out, "\n{} at {}", text::shown(&sweep.scenario), load);
             let rows = table(analysis, &sweep.scenario, load, &TABLE_QUANTITIES);
+            let named: Vec<(String, &Row)> = rows
+                .iter()
+                .map(|row| {
+                    let label = text::shown(&row.label);
+                    (if row.is_baseline { format!("{label} (baseline)") } else { label }, row)
+                })
+                .collect();
             let mut lines = vec![header()];
-            lines.extend(rows.iter().map(|row| {
-                let label = text::shown(&row.label);
-                let name = if row.is_baseline { format!("{label} (baseline)") } else { label };
-                row_texts(row, name)
-            }));
-            write_aligned(&mut out, &lines);
+            lines.extend(named.iter().map(|(name, row)| row_texts(row, name.clone())));
+            let mut table = String::new();
+            write_aligned(&mut table, &lines);
+            let widest = table.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            if width.is_some_and(|w| widest > w) {
+                write_stacked(&mut out, &named);
+            } else {
+                out.push_str(&table);
+            }
         }
     }
     out
+}
+
+/// Each deployment's row as a block: its name and requests, then a line per quantity.
+fn write_stacked(out: &mut String, rows: &[(String, &Row)]) {
+    let labels: Vec<String> = TABLE_QUANTITIES.iter().map(|q| q.label()).collect();
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    for (name, row) in rows {
+        let _ = writeln!(out, "{name}: {} requests", row.requests_text());
+        for (label, cell) in labels.iter().zip(&row.cells) {
+            let pad = " ".repeat(label_width - label.chars().count());
+            let _ = writeln!(out, "  {label}{pad}  {}", cell_text(cell));
+        }
+    }
 }
 
 /// Left-aligns the first column, right-aligns the others; widths in characters.

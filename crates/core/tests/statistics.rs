@@ -154,3 +154,17 @@ fn intervals_are_reproducible_and_barely_move_with_the_seed() {
     let p90 = moves[moves.len() * 9 / 10];
     assert!(median < 0.03 && p90 < 0.05, "moves of the interval ends: median {median}, p90 {p90} of the width");
 }
+
+/// On a terminal the tables fit its width: too wide, a table is stacked one quantity per line; piped,
+/// it is whole.
+#[test]
+fn terminal_tables_fit_the_terminal() {
+    let analysis = exp3_default();
+    let fitted = serving_compare::report::terminal(analysis, Some(100));
+    let lines: Vec<&str> = fitted.lines().skip(1).collect();
+    assert!(lines.iter().all(|l| l.chars().count() <= 100), "{fitted}");
+    assert!(fitted.contains("  TTFT p50 "), "{fitted}");
+    let whole = serving_compare::report::terminal(analysis, None);
+    assert!(whole.lines().any(|l| l.chars().count() > 100));
+    assert!(whole.lines().count() < fitted.lines().count());
+}

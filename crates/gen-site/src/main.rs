@@ -206,7 +206,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     staging.commit(&written)?;
 
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(report::terminal(&analysis).as_bytes());
+    // On a terminal, tables fit its width; piped, they are whole.
+    let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0));
+    let _ = stdout.write_all(report::terminal(&analysis, width).as_bytes());
     let _ = stdout.flush();
     eprintln!(
         "wrote {} ({}, {}, {}) in {:.2} s",
