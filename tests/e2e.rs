@@ -39,6 +39,11 @@ fn site_in_a_real_browser() {
     let baseline = summary["baseline"].as_str().unwrap();
     let deployments = summary["deployments"].as_array().unwrap();
     let other = deployments.iter().map(|d| d["id"].as_str().unwrap()).find(|id| *id != baseline).unwrap();
+    let slo_site = tmp.path().join("slo");
+    gen_site_ok(
+        tmp.path(),
+        &[real_data().to_str().unwrap(), "-o", slo_site.to_str().unwrap(), "--slo", "ttft=60ms,tpot=30ms"],
+    );
     let other_site = tmp.path().join("other-baseline");
     gen_site_ok(tmp.path(), &[real_data().to_str().unwrap(), "-o", other_site.to_str().unwrap(), "--baseline", other]);
 
@@ -72,6 +77,7 @@ fn site_in_a_real_browser() {
         .args(["--test", "--test-reporter=spec", "site.test.mjs"])
         .env("SITE", &site)
         .env("OTHER_BASELINE_SUMMARY", other_site.join("summary.json"))
+        .env("SLO_SUMMARY", slo_site.join("summary.json"))
         .env("EVIL_SITE", &evil_site)
         .env("EMPTY_SITE", &empty_site)
         .env("BIG_SITE", &big_site)

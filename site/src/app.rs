@@ -9,14 +9,16 @@ use crate::table::{comparison_tables, verdict_class};
 use leptos::prelude::*;
 use serving_compare::analysis::Analysis;
 use serving_compare::charts::{
-    bar_panel, box_panel, cdf_panel, cdf_points, change_panel, css_colour, load_line_panel, timeline_panel,
-    timeline_points, ChartView, Hit, Scale,
+    attainment_panel, bar_panel, box_panel, cdf_panel, cdf_points, change_panel, css_colour, load_line_panel,
+    timeline_panel, timeline_points, ChartView, Hit, Scale,
 };
 use serving_compare::compare::{Quantity, Rate};
+use serving_compare::findings::key_findings;
 use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
 use serving_compare::model::{LoadKind, RequestLog};
 use serving_compare::report::{self, TABLE_QUANTITIES};
+use serving_compare::slo::{SloReport, SLO_METRICS};
 use serving_compare::stats::Stat;
 use serving_compare::text;
 use serving_compare::warning::Warning;
@@ -284,7 +286,7 @@ fn prepare_in_background(loaded: Arc<Loaded>, view: Memo<Resolved>, prepared: Rw
 fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     let view = {
         let loaded = loaded.clone();
-        Memo::new(move |_| state.with(|s| s.resolve(&loaded.analysis)))
+        Memo::new(move |_| state.with(|s| s.resolve(&loaded.analysis, &loaded.slo)))
     };
     let prepared = RwSignal::new(Vec::<Prepared>::new());
     let analysis = {
@@ -299,6 +301,10 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
             })
         })
     };
+    let slo_report = Memo::new(move |_| {
+        let slo = view.with(|v| v.slo);
+        slo.is_set().then(|| Arc::new(SloReport::of(&analysis.get(), &slo)))
+    });
     {
         // A new background run whenever the baseline or the intervals' settings change.
         let loaded = loaded.clone();
@@ -386,14 +392,24 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
         let title = loaded.title.clone();
         move |ev: web_sys::MouseEvent| {
             ev.prevent_default();
-            let markdown = report::markdown(&analysis.get(), &title, &[]);
+            let markdown = report::markdown(&analysis.get(), &title, &[], slo_report.get().as_deref());
             let _ = browser::save("README.md", markdown.as_bytes(), "text/markdown");
+        }
+    };
+    let draw_attainment = move |area: &Area| -> Result<Vec<Hit>, String> {
+        let v = view.get();
+        match slo_report.get() {
+            Some(report) => attainment_panel(area, &analysis.get(), &v.sweep, &report, &chart_view()),
+            None => message(area, "Set a service-level objective above to see how much load each deployment serves."),
         }
     };
     view! {
         <Overview loaded=loaded.clone() />
+        <KeyFindings analysis=analysis slo_report=slo_report />
         <Controls analysis=loaded.clone() state=state view=view />
+        <SloControls loaded=loaded.clone() state=state view=view />
         <section class="charts">
+            <Chart name="slo-attainment" draw=draw_attainment />
             <Chart name="latency-distribution" draw=draw_boxes />
             <Chart name="qps-lines" draw=draw_lines />
             <Chart name="throughput" draw=draw_throughput />
@@ -407,6 +423,95 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
                 "Download this comparison as a Markdown report (README.md)"
             </a>
         </p>
+    }
+}
+
+/// The answer first: how much load each deployment serves under the SLO, or where each is better or
+/// worse than the baseline.
+#[component]
+fn KeyFindings(analysis: Memo<Arc<Analysis>>, slo_report: Memo<Option<Arc<SloReport>>>) -> impl IntoView {
+    view! {
+        <section class="findings" aria-label="Key findings">
+            <h2>"Key findings"</h2>
+            <ul>
+                {move || {
+                    let a = analysis.get();
+                    let pending = !a.is_compared() && slo_report.with(Option::is_none);
+                    let findings = key_findings(&a, slo_report.get().as_deref());
+                    (!pending)
+                        .then(|| findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view())
+                }}
+            </ul>
+        </section>
+    }
+}
+
+/// The service-level objectives: a threshold per metric (a number and a slider, in ms) and the
+/// attainment target; they recompute attainment, goodput and capacity as they change.
+#[component]
+fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolved>) -> impl IntoView {
+    let labels = ["TTFT", "TPOT", "E2E latency", "ITL"];
+    let metrics = [Metric::Ttft, Metric::Tpot, Metric::E2eLatency, Metric::Itl];
+    let inputs = SLO_METRICS
+        .iter()
+        .zip(labels)
+        .zip(metrics)
+        .enumerate()
+        .filter(|(_, (_, metric))| loaded.analysis.runs.iter().any(|r| r.metrics.get(*metric).p50.is_some()))
+        .map(|(i, ((name, label), metric))| {
+            // The slider spans up to twice the highest p90 of any run, in whole milliseconds.
+            let top = loaded.analysis.runs.iter().filter_map(|r| r.metrics.get(metric).p90).fold(0.0, f64::max);
+            let max = (top * 2000.0).ceil().max(1.0);
+            let current = move || view.with(|v| v.slo.threshold(name).map(|s| s * 1000.0));
+            let set = move |text: String| {
+                state.update(|s| {
+                    s.slo_ms[i] = Some(text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0))
+                })
+            };
+            view! {
+                <label class="slo-metric">
+                    {format!("{label} ≤ ")}
+                    <input
+                        type="number"
+                        min="0"
+                        step="any"
+                        data-slo=*name
+                        prop:value=move || current().map(text::significant).unwrap_or_default()
+                        on:change=move |ev| set(event_target_value(&ev))
+                    />
+                    " ms "
+                    <input
+                        type="range"
+                        min="0"
+                        max=max.to_string()
+                        step=(max / 200.0).max(0.1).to_string()
+                        data-slo-slider=*name
+                        prop:value=move || current().unwrap_or(0.0).to_string()
+                        on:input=move |ev| set(event_target_value(&ev))
+                    />
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="slo" aria-label="Service-level objectives">
+            <h2>"Service-level objectives"</h2>
+            <p class="legend">"A request is good when it succeeded within every threshold set; capacity is the highest request rate at which enough requests are good. Leave a field empty for no threshold."</p>
+            {inputs}
+            <label>
+                "Good requests ≥ "
+                <input
+                    type="number"
+                    min="1"
+                    max="100"
+                    step="any"
+                    data-slo="attainment"
+                    prop:value=move || view.with(|v| text::significant(v.slo.attainment * 100.0))
+                    on:change=move |ev| state.update(|s| s.attainment = event_target_value(&ev).parse().ok().filter(|p: &f64| *p > 0.0 && *p <= 100.0))
+                />
+                " %"
+            </label>
+        </section>
     }
 }
 

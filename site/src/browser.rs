@@ -3,6 +3,7 @@
 use crate::loader::{Settings, Source};
 use serving_compare::bundle::DATA_GLOBAL;
 use serving_compare::inference::{parse_multiplicity, StatsConfig};
+use serving_compare::slo::{Slo, SLO_METRICS};
 use serving_compare::warning::Warning;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -62,6 +63,7 @@ pub fn embedded() -> Option<Embedded> {
         get(&options, "scenario").as_string(),
         get(&options, "baseline").as_string(),
         stats_config(&get(&options, "stats")),
+        slo(&get(&options, "slo")),
     );
     Some(Embedded { title: string(&data, "title"), sources, warnings, settings })
 }
@@ -81,6 +83,18 @@ fn stats_config(stats: &JsValue) -> StatsConfig {
         resamples: number("resamples").map_or(defaults.resamples, |r| r as usize),
         seed: number("seed").map_or(defaults.seed, |s| s as u64),
     }
+}
+
+/// The CLI's service-level objectives (data.js `options.slo`, thresholds in seconds).
+fn slo(value: &JsValue) -> Slo {
+    let mut slo = Slo::default();
+    for name in SLO_METRICS {
+        if let Some(threshold) = slo.threshold_mut(name) {
+            *threshold = get(value, name).as_f64();
+        }
+    }
+    slo.attainment = get(value, "attainment").as_f64().filter(|a| *a > 0.0 && *a <= 1.0).unwrap_or(slo.attainment);
+    slo
 }
 
 pub fn hash() -> String {

@@ -7,6 +7,7 @@ use serving_compare::discovery::{in_passed_over_folder, output_folders, Deployme
 use serving_compare::formats::{assemble, is_candidate, Found, Reading};
 use serving_compare::inference::StatsConfig;
 use serving_compare::model::{Body, Load, RequestLog};
+use serving_compare::slo::Slo;
 use serving_compare::warning::Warning;
 use std::collections::VecDeque;
 
@@ -60,18 +61,21 @@ pub struct Settings {
     pub grouping: Grouping,
     pub baseline: Option<String>,
     pub config: StatsConfig,
+    /// The SLOs the CLI was given: the page's until the user sets others.
+    pub slo: Slo,
 }
 
 impl Settings {
-    /// From data.js's `options` (`deployment_by` key, `scenario`, `baseline`, `stats`).
+    /// From data.js's `options` (`deployment_by` key, `scenario`, `baseline`, `stats`, `slo`).
     pub fn new(
         deployment_by: &str,
         scenario: Option<String>,
         baseline: Option<String>,
         config: StatsConfig,
+        slo: Slo,
     ) -> Settings {
         let deployment_by = DeploymentBy::ALL.into_iter().find(|by| by.key() == deployment_by).unwrap_or_default();
-        Settings { grouping: Grouping { deployment_by, scenario }, baseline, config }
+        Settings { grouping: Grouping { deployment_by, scenario }, baseline, config, slo }
     }
 }
 
@@ -86,6 +90,8 @@ pub struct Loaded {
     pub groups: Vec<Group>,
     /// The files read, by path.
     pub files: Vec<String>,
+    /// The SLOs the page starts with (the CLI's).
+    pub slo: Slo,
 }
 
 impl Loaded {
@@ -241,6 +247,7 @@ impl Loader {
             analysis,
             groups,
             files: std::mem::take(&mut self.files),
+            slo: self.settings.slo,
         }));
         Progress::Done
     }

@@ -7,6 +7,7 @@ use serving_compare::compare::{Quantity, Rate};
 use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
 use serving_compare::model::{Load, LoadKind, Sweep};
+use serving_compare::slo::{Slo, SLO_METRICS};
 use serving_compare::stats::Stat;
 
 /// The metric the user picks.
@@ -88,6 +89,11 @@ pub struct ViewState {
     pub noise: Option<f64>,
     /// The confidence level in percent, when the user changed it.
     pub confidence: Option<f64>,
+    /// Per SLO metric (in the order of `SLO_METRICS`): the threshold in ms the user set, or `Some(None)`
+    /// when they cleared it; `None` keeps the CLI's.
+    pub slo_ms: [Option<Option<f64>>; SLO_METRICS.len()],
+    /// The attainment target in percent, when the user changed it.
+    pub attainment: Option<f64>,
 }
 
 /// Noise thresholds (%) the page offers.
@@ -109,6 +115,8 @@ pub struct Resolved {
     pub scale: Scale,
     /// The settings of intervals and verdicts: the analysis's, with the user's threshold and confidence.
     pub config: StatsConfig,
+    /// The SLOs: the CLI's, with the user's changes.
+    pub slo: Slo,
 }
 
 /// A sweep's key in the page's controls: its scenario, and `@concurrency` for a sweep of concurrencies.
@@ -122,6 +130,14 @@ pub fn sweep_key(sweep: &Sweep) -> String {
 /// A level's key in the URL and the controls: its value, or `inf`.
 pub fn level_key(load: Load) -> String {
     load.value.map_or_else(|| "inf".to_string(), |v| v.to_string())
+}
+
+/// An SLO threshold in ms from the URL: a positive number, or `off` for none.
+fn parse_threshold(text: &str) -> Option<Option<f64>> {
+    match text {
+        "off" => Some(None),
+        t => t.parse().ok().filter(|ms: &f64| ms.is_finite() && *ms >= 0.0).map(Some),
+    }
 }
 
 /// A percentage within bounds.
@@ -154,7 +170,12 @@ impl ViewState {
                 "scale" => state.scale = if value == "log" { Scale::Log } else { Scale::Linear },
                 "noise" => state.noise = parse_percent(&value, 0.01, 90.0),
                 "confidence" => state.confidence = parse_percent(&value, 50.0, 99.99),
-                _ => {}
+                "attain" => state.attainment = parse_percent(&value, 1.0, 100.0),
+                other => {
+                    if let Some(i) = other.strip_prefix("slo_").and_then(|m| SLO_METRICS.iter().position(|n| *n == m)) {
+                        state.slo_ms[i] = parse_threshold(&value);
+                    }
+                }
             }
         }
         state
@@ -193,11 +214,30 @@ impl ViewState {
         if let Some(confidence) = self.confidence {
             pairs.push(format!("confidence={confidence}"));
         }
+        for (name, threshold) in SLO_METRICS.iter().zip(&self.slo_ms) {
+            match threshold {
+                Some(Some(ms)) => pairs.push(format!("slo_{name}={ms}")),
+                Some(None) => pairs.push(format!("slo_{name}=off")),
+                None => {}
+            }
+        }
+        if let Some(attainment) = self.attainment {
+            pairs.push(format!("attain={attainment}"));
+        }
         format!("#{}", pairs.join("&"))
     }
 
-    /// Fills in defaults and drops choices that this analysis can't honour.
-    pub fn resolve(&self, analysis: &Analysis) -> Resolved {
+    /// Fills in defaults (`slo`: the CLI's SLOs) and drops choices that this analysis can't honour.
+    pub fn resolve(&self, analysis: &Analysis, slo: &Slo) -> Resolved {
+        let mut slo = *slo;
+        for (name, threshold) in SLO_METRICS.iter().zip(&self.slo_ms) {
+            if let (Some(choice), Some(slot)) = (threshold, slo.threshold_mut(name)) {
+                *slot = choice.map(|ms| ms / 1000.0);
+            }
+        }
+        if let Some(attainment) = self.attainment {
+            slo.attainment = attainment / 100.0;
+        }
         let sweeps = analysis.sweeps();
         let wanted =
             |s: &&Sweep| Some(&s.scenario) == self.scenario.as_ref() && s.kind == self.kind.unwrap_or(LoadKind::Qps);
@@ -235,6 +275,7 @@ impl ViewState {
                 confidence: self.confidence.map_or(analysis.config.confidence, |p| p / 100.0),
                 ..analysis.config
             },
+            slo,
         }
     }
 
@@ -322,6 +363,8 @@ mod tests {
             scale: Scale::Log,
             noise: Some(2.5),
             confidence: Some(99.0),
+            slo_ms: [Some(Some(60.0)), Some(None), None, Some(Some(12.5))],
+            attainment: Some(95.0),
         };
         let hash = state.to_hash();
         assert!(!hash[1..].contains(['#', ' ', '<']), "{hash}");

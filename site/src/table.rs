@@ -51,6 +51,7 @@ mod tests {
     use serving_compare::analysis::{group_runs, Grouping, Run};
     use serving_compare::formats::{assemble, read};
     use serving_compare::inference::StatsConfig;
+    use serving_compare::slo::Slo;
 
     fn analysis() -> Analysis {
         let header = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
@@ -75,7 +76,7 @@ mod tests {
     #[test]
     fn tables_follow_the_view() {
         let a = analysis();
-        let view = ViewState::default().resolve(&a);
+        let view = ViewState::default().resolve(&a, &Slo::default());
         let tables = comparison_tables(&a, &view);
         assert_eq!(tables.iter().map(|t| t.load).collect::<Vec<_>>(), [1.0, 2.0, 3.0].map(Load::qps));
         let at_1: Vec<&str> = tables[0].rows.iter().map(|r| r.deployment.as_str()).collect();
@@ -89,7 +90,7 @@ mod tests {
 
         let mut state = ViewState { baseline: Some("slow".into()), ..ViewState::default() };
         state.toggle("fast");
-        let view = state.resolve(&a);
+        let view = state.resolve(&a, &Slo::default());
         let tables = comparison_tables(&a, &view);
         let at_1: Vec<&str> = tables[0].rows.iter().map(|r| r.deployment.as_str()).collect();
         assert_eq!(at_1, ["slow", "base"]);
@@ -105,9 +106,12 @@ mod tests {
             level: Some(Some(7.0)),
             ..ViewState::default()
         };
-        let view = state.resolve(&a);
+        let view = state.resolve(&a, &Slo::default());
         assert_eq!((view.sweep.scenario.as_str(), view.baseline.as_str(), view.load), ("s", "base", Load::qps(3.0)));
         assert_eq!(view.shown, [0, 1, 2]);
-        assert_eq!(ViewState { level: Some(Some(2.0)), ..ViewState::default() }.resolve(&a).load, Load::qps(2.0));
+        assert_eq!(
+            ViewState { level: Some(Some(2.0)), ..ViewState::default() }.resolve(&a, &Slo::default()).load,
+            Load::qps(2.0)
+        );
     }
 }

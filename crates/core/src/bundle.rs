@@ -3,6 +3,7 @@
 //! site's viewer has the browser inflate them.
 
 use crate::inference::StatsConfig;
+use crate::slo::Slo;
 use crate::warning::Warning;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -38,6 +39,8 @@ pub struct Options {
     pub baseline: String,
     /// The settings of intervals and verdicts.
     pub stats: StatsConfig,
+    /// The service-level objectives given (`--slo`, `--attainment`).
+    pub slo: Slo,
 }
 
 /// Writes data.js, which assigns `window.GEN_SITE_DATA = {title, generator, files: [{path, size, deflate}],

@@ -133,7 +133,7 @@ fn metric_key<S: Serializer>(quantity: &Quantity, serializer: S) -> Result<S::Ok
     })
 }
 
-fn state_key<S: Serializer>(state: &State, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn state_key<S: Serializer>(state: &State, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(state.key())
 }
 

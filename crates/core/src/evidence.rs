@@ -5,6 +5,7 @@
 
 use crate::metric::Metric;
 use crate::model::RequestLog;
+use crate::slo::SloRequest;
 use crate::sorting::sort_by;
 use crate::stats::{self, Stat};
 use bench_stats::dependence::tau_quantile;
@@ -130,6 +131,8 @@ pub struct Evidence {
     /// The gate of each repetition with request times.
     pub gates: Vec<Gate>,
     columns: Vec<(Metric, Arc<Column>)>,
+    /// What SLOs check of each successful request, in launch order.
+    slo_requests: Option<Arc<Vec<SloRequest>>>,
 }
 
 impl Evidence {
@@ -144,6 +147,11 @@ impl Evidence {
 
     pub fn column(&self, metric: Metric) -> Option<&Column> {
         self.columns.iter().find(|(m, _)| *m == metric).map(|(_, c)| c.as_ref())
+    }
+
+    /// What SLOs check of each successful request, in launch order; `None` for aggregates.
+    pub fn slo_requests(&self) -> Option<&[SloRequest]> {
+        self.slo_requests.as_deref().map(Vec::as_slice)
     }
 
     /// Builds the evidence of pooled repetitions (`logs`, each with its first file) over their
@@ -189,8 +197,33 @@ impl Evidence {
                 gate.state.unstable = true;
             }
         }
-        Evidence { gates, columns }
+        let slo_requests = logs.iter().zip(&orders).flat_map(|((_, log), order)| slo_requests(log, order)).collect();
+        Evidence { gates, columns, slo_requests: Some(Arc::new(slo_requests)) }
     }
+}
+
+/// What SLOs check of a log's successful requests, in `order`.
+fn slo_requests(log: &RequestLog, order: &[usize]) -> Vec<SloRequest> {
+    // Each successful request's gaps follow the previous one's in the log.
+    let mut itl_max = vec![0.0f64; log.requests.len()];
+    let mut gaps = log.itl.iter();
+    for (i, r) in log.requests.iter().enumerate().filter(|(_, r)| r.ok) {
+        itl_max[i] = gaps.by_ref().take(r.itl_gaps as usize).fold(0.0, |max, &g| if g > max { g } else { max });
+    }
+    order
+        .iter()
+        .map(|&i| {
+            let r = &log.requests[i];
+            let single_token = r.output_tokens <= 1.0;
+            SloRequest {
+                ttft: r.ttft,
+                tpot: Metric::Tpot.of(r).unwrap_or(if single_token { 0.0 } else { f64::NAN }),
+                e2el: Metric::E2eLatency.of(r).unwrap_or(f64::NAN),
+                itl_max: itl_max[i],
+                output_tokens: r.output_tokens,
+            }
+        })
+        .collect()
 }
 
 /// Indices of a log's successful requests in launch order (ties in file order); file order when some

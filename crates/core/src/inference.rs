@@ -80,6 +80,8 @@ pub enum Method {
     DeltaLogMeans,
     /// Welch t-interval on the logs of the repetitions' figures (§6.5).
     WelchLogRuns,
+    /// Percentile interval of the ratio of two capacities' parametric bootstrap replicates (§8.5).
+    CapacityBootstrap,
 }
 
 impl Method {
@@ -89,6 +91,7 @@ impl Method {
             Method::PercentileBootstrapBeta => "percentile bootstrap over the requests",
             Method::DeltaLogMeans => "delta method on the means",
             Method::WelchLogRuns => "Welch's t over the repetitions",
+            Method::CapacityBootstrap => "bootstrap of the attainment at each rate",
         }
     }
 }

@@ -3,9 +3,11 @@
 
 use crate::analysis::Analysis;
 use crate::compare::{headlines, Change, Quantity, Rate, VERDICT_ORDER};
+use crate::findings::key_findings;
 use crate::inference::{Multiplicity, State};
 use crate::metric::Metric;
 use crate::model::Load;
+use crate::slo::SloReport;
 use crate::stats::Stat;
 use crate::text;
 use std::fmt::Write;
@@ -118,7 +120,7 @@ fn row_texts(row: &Row, name: String) -> Vec<String> {
 
 /// The Markdown report. `title` names what was compared (the results folder); `plots` are the
 /// relative paths of the plot images with their captions.
-pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> String {
+pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)], slo: Option<&SloReport>) -> String {
     let mut md = String::new();
     let esc = text::markdown;
     let baseline = analysis.label(&analysis.baseline);
@@ -135,6 +137,14 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
         esc(baseline),
         legend(analysis),
     );
+    md.push_str("## Key findings\n\n");
+    for finding in key_findings(analysis, slo) {
+        let _ = writeln!(md, "- {}", esc(&finding));
+    }
+    md.push('\n');
+    if let Some(report) = slo.filter(|r| r.slo.is_set()) {
+        write_slo(&mut md, analysis, report);
+    }
 
     md.push_str("## What was compared\n\n");
     md.push_str(
@@ -231,6 +241,62 @@ pub fn legend(analysis: &Analysis) -> String {
     )
 }
 
+/// Capacities and each run's attainment under the SLO.
+fn write_slo(md: &mut String, analysis: &Analysis, report: &SloReport) {
+    let esc = text::markdown;
+    let slo = &report.slo;
+    let _ = writeln!(
+        md,
+        "## Service-level objectives\n\nA request is good when it succeeded with {}; the target is {} % of \
+         attempted requests (failures count). Capacity is the highest request rate meeting the target, \
+         interpolated between the measured rates around the first one that fails, with its {} % interval.\n",
+        esc(&slo.describe()),
+        text::percent(slo.attainment),
+        text::percent(analysis.config.confidence),
+    );
+    md.push_str("| Deployment | Scenario | Capacity | Between | Against the baseline |\n|---|---|---|---|---|\n");
+    for c in &report.capacities {
+        let bracket = c.bracket.map_or("–".to_string(), |[l, h]| format!("{} – {} QPS", text::qps(l), text::qps(h)));
+        let against = report
+            .comparisons
+            .iter()
+            .find(|k| k.deployment == c.deployment && k.scenario == c.scenario)
+            .map_or(String::new(), |k| match (k.change_pct, k.change_pct_ci) {
+                (Some(pct), Some([l, h])) => {
+                    format!("{pct:+.1}% [{l:+.1}, {h:+.1}] {}", text::verdict_mark(k.verdict, false))
+                }
+                (Some(pct), None) => format!("{pct:+.1}% {}", text::verdict_mark(k.verdict, false)),
+                _ => k.reason.clone().unwrap_or_default(),
+            });
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            esc(analysis.label(&c.deployment)),
+            esc(&c.scenario),
+            esc(&crate::findings::capacity_words(c)),
+            bracket,
+            esc(&against)
+        );
+    }
+    md.push_str("\n| Deployment | Scenario | Load | Attainment | Interval | Status | Goodput |\n|---|---|---|---:|---|---|---:|\n");
+    for (run, attainment) in analysis.runs.iter().zip(&report.runs) {
+        let Some(a) = attainment else { continue };
+        let interval =
+            a.attainment_ci.map_or("–".to_string(), |[l, h]| format!("{:.1} – {:.1} %", l * 100.0, h * 100.0));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.1} % | {interval} | {} | {} |",
+            esc(analysis.label(&run.deployment)),
+            esc(&run.scenario),
+            run.load,
+            a.attainment * 100.0,
+            a.status,
+            text::value(a.goodput_requests_per_s, "requests/s"),
+        );
+    }
+    md.push('\n');
+}
+
 /// The runs that failed the steady-state gate, with why.
 fn write_unstable(md: &mut String, analysis: &Analysis) {
     const LISTED: usize = 50;
@@ -317,8 +383,12 @@ fn write_warnings(md: &mut String, analysis: &Analysis) {
 /// The comparison as aligned plain-text tables, one per scenario and load level, fitted to `width`
 /// characters when given (a terminal's): a table too wide is stacked, one line per quantity under each
 /// deployment, so that nothing wraps.
-pub fn terminal(analysis: &Analysis, width: Option<usize>) -> String {
+pub fn terminal(analysis: &Analysis, width: Option<usize>, slo: Option<&SloReport>) -> String {
     let mut out = String::new();
+    for finding in key_findings(analysis, slo) {
+        let _ = writeln!(out, "* {}", text::shown_whole(&finding));
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "Baseline: {}. Changes against it with their {} % interval: ✓ better, ✗ worse, = the same within ±{} %, \

@@ -4,8 +4,10 @@
 use crate::analysis::{Analysis, Deployment, Run};
 use crate::compare::{headlines, Comparison, Headline};
 use crate::evidence::{Interval, LEVELS};
+use crate::findings::key_findings;
 use crate::inference::StatsConfig;
 use crate::metric::Metric;
+use crate::slo::{Attainment, CapacityComparison, CapacityResult, Slo, SloReport};
 use crate::stats::Stat;
 use crate::warning::Warning;
 use bench_stats::steady::SteadyConfig;
@@ -28,6 +30,14 @@ struct SummaryJson<'a> {
     runs: Vec<RunJson<'a>>,
     comparisons: &'a [Comparison],
     headlines: Vec<Headline>,
+    /// The service-level objectives (seconds) and the attainment target, when given.
+    slo: Option<&'a Slo>,
+    /// Per deployment and scenario of request-rate runs, under the SLO.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capacity: Option<&'a [CapacityResult]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capacity_comparisons: Option<&'a [CapacityComparison]>,
+    key_findings: Vec<String>,
     warnings: &'a [Warning],
 }
 
@@ -56,6 +66,9 @@ struct RunJson<'a> {
     steady_state: Option<SteadyStateJson>,
     /// Per metric and statistic, its interval (absent for runs read from aggregates).
     intervals: Intervals<'a>,
+    /// Attainment and goodput under the SLO (absent without one, or without per-request records).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slo: Option<Attainment>,
 }
 
 #[derive(Serialize)]
@@ -132,7 +145,7 @@ impl<V: Serialize> Serialize for Ordered<'_, V> {
     }
 }
 
-fn run_json<'a>(run: &'a Run, config: &StatsConfig) -> RunJson<'a> {
+fn run_json<'a>(run: &'a Run, config: &StatsConfig, slo: Option<Attainment>) -> RunJson<'a> {
     let steady_state = run.evidence.steady().map(|s| SteadyStateJson {
         ok: !s.unstable,
         completion_ratio: s.completion_ratio,
@@ -142,11 +155,14 @@ fn run_json<'a>(run: &'a Run, config: &StatsConfig) -> RunJson<'a> {
         nominal_qps: run.qps,
         reason: s.reason(),
     });
-    RunJson { run, steady_state, intervals: Intervals { run, alpha: config.alpha() } }
+    RunJson { run, steady_state, intervals: Intervals { run, alpha: config.alpha() }, slo }
 }
 
-/// The analysis as pretty-printed JSON. `generator` names the program and version that made it.
-pub fn to_json(analysis: &Analysis, generator: &str) -> String {
+/// The analysis as pretty-printed JSON, with what the SLO tells when one is given. `generator` names the
+/// program and version that made it.
+pub fn to_json(analysis: &Analysis, slo: Option<&SloReport>, generator: &str) -> String {
+    let slo = slo.filter(|r| r.slo.is_set());
+    let attainment = |i: usize| slo.and_then(|r| r.runs.get(i).copied().flatten());
     let steady = SteadyConfig::default();
     let summary = SummaryJson {
         schema_version: SCHEMA_VERSION,
@@ -166,9 +182,13 @@ pub fn to_json(analysis: &Analysis, generator: &str) -> String {
         total_requests: analysis.total_requests(),
         failed_requests: analysis.total_failed(),
         skipped_rows: analysis.total_skipped_rows(),
-        runs: analysis.runs.iter().map(|r| run_json(r, &analysis.config)).collect(),
+        runs: analysis.runs.iter().enumerate().map(|(i, r)| run_json(r, &analysis.config, attainment(i))).collect(),
         comparisons: &analysis.comparisons,
         headlines: headlines(&analysis.comparisons),
+        slo: slo.map(|r| &r.slo),
+        capacity: slo.map(|r| r.capacities.as_slice()),
+        capacity_comparisons: slo.map(|r| r.comparisons.as_slice()),
+        key_findings: key_findings(analysis, slo),
         warnings: &analysis.warnings,
     };
     let mut json = serde_json::to_string_pretty(&summary).expect("the summary has only string keys and numbers");

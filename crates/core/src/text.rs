@@ -111,12 +111,19 @@ pub const SHOWN_CHARS: usize = 80;
 /// Text from the user's files made safe to echo in a message: control characters (escape sequences,
 /// line ends) shown as `\u{1b}`-style escapes, and at most [`SHOWN_CHARS`] characters, then `…`.
 pub fn shown(text: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == SHOWN_CHARS {
-            out.push('…');
-            break;
-        }
+    let end = text.char_indices().nth(SHOWN_CHARS).map_or(text.len(), |(i, _)| i);
+    let mut out = shown_whole(&text[..end]);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Text made safe to print whole: control characters (escape sequences, line ends) and direction marks
+/// shown as `\u{1b}`-style escapes.
+pub fn shown_whole(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}') {
             out.push_str(&c.escape_unicode().to_string());
         } else {

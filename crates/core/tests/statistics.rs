@@ -160,11 +160,57 @@ fn intervals_are_reproducible_and_barely_move_with_the_seed() {
 #[test]
 fn terminal_tables_fit_the_terminal() {
     let analysis = exp3_default();
-    let fitted = serving_compare::report::terminal(analysis, Some(100));
-    let lines: Vec<&str> = fitted.lines().skip(1).collect();
+    let fitted = serving_compare::report::terminal(analysis, Some(100), None);
+    let lines: Vec<&str> = fitted.lines().skip_while(|l| !l.starts_with("Baseline:")).skip(1).collect();
     assert!(lines.iter().all(|l| l.chars().count() <= 100), "{fitted}");
     assert!(fitted.contains("  TTFT p50 "), "{fitted}");
-    let whole = serving_compare::report::terminal(analysis, None);
+    let whole = serving_compare::report::terminal(analysis, None, None);
     assert!(whole.lines().any(|l| l.chars().count() > 100));
     assert!(whole.lines().count() < fitted.lines().count());
+}
+
+/// Capacities on exp-3 short input with TTFT ≤ 60 ms and TPOT ≤ 30 ms for 90 % of requests equal an
+/// independent computation (tests/fixtures/capacity_expected.py) to 1e-9, with the design's intervals
+/// (§8.5: vLLM 2.15 [2.12, 2.20], llm-d 3.36 [3.25, 3.52], up to Monte Carlo noise).
+#[test]
+fn capacities_match_an_independent_computation() {
+    use serving_compare::slo::{Slo, SloReport};
+    let fixture: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/exp-3-capacity.expected.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let analysis = exp3_default();
+    let report = SloReport::of(analysis, &Slo::parse("ttft=60ms,tpot=30ms", 0.9).unwrap());
+    for run in fixture["runs"].as_array().unwrap() {
+        let (i, _) = analysis
+            .runs
+            .iter()
+            .enumerate()
+            .find(|(_, r)| {
+                r.deployment == run["deployment"] && r.scenario == run["scenario"] && r.qps == run["qps"].as_f64()
+            })
+            .unwrap();
+        let got = report.runs[i].unwrap();
+        assert_eq!(
+            (got.good as u64, got.attempted as u64),
+            (run["good"].as_u64().unwrap(), run["attempted"].as_u64().unwrap())
+        );
+    }
+    let expected = fixture["capacities"].as_array().unwrap();
+    assert_eq!(report.capacities.len(), expected.len());
+    for want in expected {
+        let got = report.capacity(want["deployment"].as_str().unwrap(), want["scenario"].as_str().unwrap()).unwrap();
+        assert_eq!(got.status, want["status"]);
+        assert!((got.qps - want["qps"].as_f64().unwrap()).abs() < 1e-9, "{got:?} {want}");
+        assert_eq!(serde_json::to_value(got.bracket).unwrap(), want["bracket"]);
+    }
+    let ci = |d: &str| report.capacity(d, "short_input").unwrap().ci.unwrap();
+    let (vllm, llmd) = (ci(BASELINE), ci(CANDIDATE));
+    assert!((vllm[0] - 2.12).abs() < 0.03 && (vllm[1] - 2.20).abs() < 0.03, "{vllm:?}");
+    assert!((llmd[0] - 3.25).abs() < 0.05 && (llmd[1] - 3.52).abs() < 0.05, "{llmd:?}");
+    assert!(report.capacity(BASELINE, "short_input").unwrap().non_monotone);
+    let comparison =
+        report.comparisons.iter().find(|c| c.deployment == CANDIDATE && c.scenario == "short_input").unwrap();
+    assert_eq!(comparison.verdict, State::Better);
 }

@@ -17,6 +17,7 @@ use serving_compare::charts::{ChartView, Figure};
 use serving_compare::discovery::DeploymentBy;
 use serving_compare::formats::assemble;
 use serving_compare::inference::{Multiplicity, State, StatsConfig};
+use serving_compare::slo::{Slo, SloReport};
 use serving_compare::warning::Warning;
 use serving_compare::{report, summary, text};
 use std::io::{IsTerminal, Write};
@@ -75,6 +76,14 @@ struct Args {
     /// state), after writing the report: for gating a pipeline on a regression.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STATE")]
     fail_on: Vec<FailOn>,
+    /// Service-level objectives per request, any of ttft, tpot, e2el and itl, in ms or s: e.g.
+    /// `ttft=200ms,tpot=50ms`. A request is good when it succeeded within every one; the report then
+    /// gives each run's share of good requests and each deployment's capacity.
+    #[arg(long, value_name = "METRIC=TIME,...")]
+    slo: Option<String>,
+    /// The share of attempted requests that must be good for a load to pass the SLO.
+    #[arg(long, default_value_t = 0.9, value_parser = fraction_between(0.01, 1.0))]
+    attainment: f64,
 }
 
 /// `--multiplicity`.
@@ -195,12 +204,15 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         };
     report_warnings(&analysis.warnings);
 
-    let mut written = write_report(&staging, &analysis, &root_label)?;
+    let slo = Slo::parse(args.slo.as_deref().unwrap_or(""), args.attainment).map_err(|e| format!("--slo: {e}"))?;
+    let slo_report = slo.is_set().then(|| SloReport::of(&analysis, &slo));
+    let mut written = write_report(&staging, &analysis, slo_report.as_ref(), &root_label)?;
     let options = Options {
         deployment_by: grouping.deployment_by.key(),
         scenario: grouping.scenario.clone(),
         baseline: analysis.baseline.clone(),
         stats: analysis.config,
+        slo,
     };
     written.extend(write_site(&staging, &root_label, &options, data, &analysis.warnings)?);
     staging.commit(&written)?;
@@ -208,7 +220,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     // On a terminal, tables fit its width; piped, they are whole.
     let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0));
-    let _ = stdout.write_all(report::terminal(&analysis, width).as_bytes());
+    let _ = stdout.write_all(report::terminal(&analysis, width, slo_report.as_ref()).as_bytes());
     let _ = stdout.flush();
     eprintln!(
         "wrote {} ({}, {}, {}) in {:.2} s",
@@ -275,7 +287,12 @@ fn write_site(
 }
 
 /// Stages the report's files; returns their relative paths.
-fn write_report(staging: &Staging, analysis: &Analysis, title: &str) -> Result<Vec<String>, String> {
+fn write_report(
+    staging: &Staging,
+    analysis: &Analysis,
+    slo: Option<&SloReport>,
+    title: &str,
+) -> Result<Vec<String>, String> {
     let view = ChartView::all(analysis);
     let plot_files: Vec<String> = Figure::ALL
         .par_iter()
@@ -299,8 +316,8 @@ fn write_report(staging: &Staging, analysis: &Analysis, title: &str) -> Result<V
         Figure::ALL.iter().map(|f| (format!("plots/{}.png", f.file_stem()), f.title())).collect();
     let captions: Vec<(&str, &str)> = captions.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     let texts = [
-        ("summary.json".to_string(), summary::to_json(analysis, GENERATOR)),
-        ("README.md".to_string(), report::markdown(analysis, title, &captions)),
+        ("summary.json".to_string(), summary::to_json(analysis, slo, GENERATOR)),
+        ("README.md".to_string(), report::markdown(analysis, title, &captions, slo)),
     ];
     for (relative, text) in &texts {
         staging.write(relative, text.as_bytes()).map_err(|e| format!("{relative}: {e}"))?;

@@ -3,6 +3,7 @@
 //! landed, so that a viewer can show the exact value under the pointer; figures lay panels out for the
 //! static plots. This module holds what panels share: colours, scales, frames, axes and hits.
 
+mod attainment;
 mod bars;
 mod boxes;
 mod cdf;
@@ -10,6 +11,7 @@ mod figure;
 mod lines;
 mod timeline;
 
+pub use attainment::attainment_panel;
 pub use bars::{bar_panel, change_panel};
 pub use boxes::box_panel;
 pub use cdf::{cdf_panel, cdf_points};
