@@ -116,6 +116,11 @@ pub fn set_title(title: &str) {
     }
 }
 
+/// Device pixels per CSS pixel (1 where unknown), within reason.
+pub fn device_pixel_ratio() -> f64 {
+    window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 4.0)
+}
+
 /// Milliseconds since navigation started.
 pub fn now() -> f64 {
     window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())

@@ -2,6 +2,7 @@
 //! resized, with a tooltip giving the exact value of the nearest point under the pointer.
 
 use crate::browser;
+use crate::hidpi::HiDpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -9,7 +10,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serving_compare::charts::{nearest_hit, Hit};
 
-pub type Area = DrawingArea<CanvasBackend, Shift>;
+pub type Area = DrawingArea<HiDpi<CanvasBackend>, Shift>;
 
 /// Bumped when the window is resized, so that charts redraw at their new width.
 #[derive(Clone, Copy)]
@@ -32,10 +33,13 @@ pub fn Chart(
         }
         let Some(canvas) = canvas.get() else { return };
         let width = canvas.parent_element().map_or(800, |p| p.client_width()).max(280) as u32;
-        canvas.set_width(width);
-        canvas.set_height(height);
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return };
-        let area = backend.into_drawing_area();
+        // A backing pixel per device pixel, laid out in CSS pixels: sharp on high-density screens.
+        let scale = browser::device_pixel_ratio();
+        canvas.set_width((width as f64 * scale).round() as u32);
+        canvas.set_height((height as f64 * scale).round() as u32);
+        let _ = canvas.set_attribute("style", &format!("width:{width}px;height:{height}px"));
+        let Some(inner) = CanvasBackend::with_canvas_object(canvas) else { return };
+        let area = HiDpi { inner, scale }.into_drawing_area();
         let _ = area.fill(&WHITE);
         match draw(&area) {
             Ok(drawn) => hits.set_value(drawn),

@@ -5,6 +5,7 @@
 mod app;
 mod browser;
 mod chart;
+mod hidpi;
 pub mod loader;
 pub mod state;
 pub mod table;

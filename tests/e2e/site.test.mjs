@@ -50,8 +50,8 @@ after(async () => {
 });
 
 /** A new page that records console errors, page errors, dialogs and requests leaving `allowed`. */
-async function open(url, { allowed, width = 1280 } = {}) {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
+async function open(url, { allowed, width = 1280, scale = 1 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: scale });
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -383,6 +383,16 @@ test('the file pickers open CSV files and folders too', async () => {
   const ids = await page.$$eval('.deployments tbody tr', (rows) => rows.map((r) => r.dataset.deployment));
   assert.deepEqual(ids, ['llm-d/llm-d-llama-3b', 'standalone/standalone-vllm-llama-3b']);
   assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test('sharp on high-density screens: a canvas pixel per device pixel, laid out as on any screen', async () => {
+  const { page, problems } = await open(fileUrl(SITE), { scale: 2 });
+  await waitForCharts(page);
+  const sizes = await page.$$eval('section.charts canvas', (list) => list.map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
+  for (const [w, h, cssW, cssH] of sizes) assert.ok(w === 2 * cssW && h === 2 * cssH, `canvas ${w}x${h} for ${cssW}x${cssH} CSS pixels`);
+  await assertChartsDrawn(page);
+  assert.deepEqual(problems, []);
   await page.close();
 });
 
