@@ -459,14 +459,24 @@ fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resol
         .enumerate()
         .filter(|(_, (_, metric))| loaded.analysis.runs.iter().any(|r| r.metrics.get(*metric).p50.is_some()))
         .map(|(i, ((name, label), metric))| {
-            // The slider spans up to twice the highest p90 of any run, in whole milliseconds.
-            let top = loaded.analysis.runs.iter().filter_map(|r| r.metrics.get(metric).p90).fold(0.0, f64::max);
-            let max = (top * 2000.0).ceil().max(1.0);
+            // A logarithmic slider from half the lowest p50 to twice the highest p90 of any run: results
+            // of one folder span milliseconds to minutes.
+            let stats = |f: fn(&serving_compare::stats::Summary) -> Option<f64>| {
+                loaded.analysis.runs.iter().filter_map(move |r| f(r.metrics.get(metric))).filter(|v| *v > 0.0)
+            };
+            let low = stats(|s| s.p50).fold(f64::INFINITY, f64::min) * 500.0;
+            let high = (stats(|s| s.p90).fold(0.0, f64::max) * 2000.0).max(low * 10.0);
+            let to_ms = move |position: f64| low * (high / low).powf(position / 1000.0);
+            let to_position = move |ms: f64| (1000.0 * (ms / low).ln() / (high / low).ln()).clamp(0.0, 1000.0);
             let current = move || view.with(|v| v.slo.threshold(name).map(|s| s * 1000.0));
             let set = move |text: String| {
                 state.update(|s| {
                     s.slo_ms[i] = Some(text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0))
                 })
+            };
+            let slide = move |text: String| {
+                let ms = to_ms(text.parse().unwrap_or(0.0));
+                state.update(|s| s.slo_ms[i] = Some(Some(round_ms(ms))));
             };
             view! {
                 <label class="slo-metric">
@@ -483,11 +493,10 @@ fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resol
                     <input
                         type="range"
                         min="0"
-                        max=max.to_string()
-                        step=(max / 200.0).max(0.1).to_string()
+                        max="1000"
                         data-slo-slider=*name
-                        prop:value=move || current().unwrap_or(0.0).to_string()
-                        on:input=move |ev| set(event_target_value(&ev))
+                        prop:value=move || current().map_or(0.0, to_position).to_string()
+                        on:input=move |ev| slide(event_target_value(&ev))
                     />
                 </label>
             }
@@ -513,6 +522,11 @@ fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resol
             </label>
         </section>
     }
+}
+
+/// A threshold from a slider, to three significant digits: what a person would type.
+fn round_ms(ms: f64) -> f64 {
+    text::significant(ms).parse().unwrap_or(ms)
 }
 
 /// Points for each shown deployment's run at the chosen load, from its request logs; runs without points
