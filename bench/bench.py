@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark of the whole gen-site job on seeded synthetic results (default: 1M requests, 2 deployments
-x 3 QPS levels, made by the in-repo generator), against baselines measured in the same run:
-`cat` of the files (the I/O floor) and, when pandas is installed, pandas reading the same CSVs (what the
-old Python script spent before computing anything).
+x 3 QPS levels, made by the in-repo generator) in the format of LMBench (CSV), vLLM (`vllm bench serve`
+JSON with per-request arrays) or AIPerf (per-request JSON lines), against baselines measured in the same
+run: `cat` of the files (the I/O floor) and Python merely reading the same files (pandas `read_csv` for
+CSVs, when pandas is installed; the `json` module otherwise): what the old Python script spent before
+computing anything.
 
-    python3 bench/bench.py                    # 1M requests, 7 runs each
+    python3 bench/bench.py                    # 1M requests as LMBench CSVs, 7 runs each
+    python3 bench/bench.py --format vllm      # the same requests as vLLM JSON
     python3 bench/bench.py --requests 100000 --runs 5
 
 Prints the median wall time and median peak memory (max RSS) of each command over the runs.
@@ -25,6 +28,17 @@ import pandas as pd
 frames = [pd.read_csv(p) for p in sorted(pathlib.Path(sys.argv[1]).rglob("LMBench_*.csv"))]
 print(sum(len(f) for f in frames))
 """
+JSON_READ = """
+import json, pathlib, sys
+count = 0
+for p in sorted(pathlib.Path(sys.argv[1]).rglob("*.json*")):
+    with open(p) as f:
+        if p.suffix == ".jsonl":
+            count += sum(1 for line in f if json.loads(line))
+        else:
+            count += len(json.load(f))
+print(count)
+"""
 
 
 def measure(command):
@@ -44,14 +58,16 @@ def main():
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=["lmbench", "vllm", "aiperf"], default="lmbench")
     args = parser.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "gen-site", "--bin", "synth-results"], cwd=REPO, check=True)
     bench = REPO / "target" / "bench"
-    data = bench / f"results-{args.requests}-seed{args.seed}"
+    data = bench / f"results-{args.format}-{args.requests}-seed{args.seed}"
     if not data.exists():
-        subprocess.run([REPO / "target/release/synth-results", data, "--requests", str(args.requests), "--seed", str(args.seed)], check=True)
-    files = sorted(str(p) for p in data.rglob("*.csv"))
+        subprocess.run([REPO / "target/release/synth-results", data, "--requests", str(args.requests),
+                        "--seed", str(args.seed), "--format", args.format], check=True)
+    files = sorted(str(p) for p in data.rglob("*") if p.is_file())
     size = sum(os.path.getsize(f) for f in files)
     out = bench / "out"
     shutil.rmtree(out, ignore_errors=True)
@@ -61,7 +77,9 @@ def main():
         "cat (I/O floor)": ["cat", *files],
     }
     # Probed in a child: importing pandas here would inflate every child's peak RSS (fork copies the parent).
-    if subprocess.run([sys.executable, "-c", "import pandas"], capture_output=True).returncode == 0:
+    if args.format != "lmbench":
+        commands["python json read only"] = [sys.executable, "-c", JSON_READ, str(data)]
+    elif subprocess.run([sys.executable, "-c", "import pandas"], capture_output=True).returncode == 0:
         commands["pandas read_csv only"] = [sys.executable, "-c", PANDAS_READ, str(data)]
     else:
         print("pandas is not installed: no pandas baseline (pip install pandas)")
