@@ -45,7 +45,9 @@ fn main() {
         .arg(&target_dir)
         // Flags and wrappers meant for the host build (clippy's, coverage's) don't belong in the wasm build.
         .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        // Leptos' type-erased views: the page draws the same with fewer copies of its rendering code
+        // (measured: the module 3 KB smaller deflated, though 14 KB larger before).
+        .env("CARGO_ENCODED_RUSTFLAGS", "--cfg\u{1f}erase_components")
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("RUSTC_WRAPPER")
         .status()
