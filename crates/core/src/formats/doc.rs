@@ -4,11 +4,12 @@
 //! straight into typed vectors (and each typed reader is compiled once, which keeps the page small).
 
 use crate::text::shown;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A node of a document: the unparsed text of one JSON value (checked when it is parsed).
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +24,14 @@ pub struct Object<'a>(Vec<(String, Node<'a>)>);
 impl<'a> Node<'a> {
     /// The node as a typed value, or what is wrong with it.
     pub fn de<T: DeserializeOwned>(self) -> Result<T, String> {
-        serde_json::from_str(self.0).map_err(|e| without_position(&e))
+        self.read(PhantomData)
+    }
+
+    /// The node read by `seed` (records of a [`super::schema::Schema`], say), or what is wrong with it.
+    pub fn read<S: DeserializeSeed<'a>>(self, seed: S) -> Result<S::Value, String> {
+        let mut deserializer = serde_json::Deserializer::from_str(self.0);
+        let value = seed.deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
+        value.map_err(|e| without_position(&e))
     }
 
     pub fn object(self) -> Option<Object<'a>> {
@@ -99,10 +107,15 @@ impl<'a> Object<'a> {
 
     /// A typed member; `Ok(None)` when it is absent or null.
     pub fn field<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
+        self.field_read(key, PhantomData)
+    }
+
+    /// A member read by `seed`; `Ok(None)` when it is absent or null.
+    pub fn field_read<S: DeserializeSeed<'a>>(&self, key: &str, seed: S) -> Result<Option<S::Value>, String> {
         match self.get(key) {
             None => Ok(None),
             Some(node) if node.is_null() => Ok(None),
-            Some(node) => node.de().map(Some).map_err(|e| format!("`{key}`: {e}")),
+            Some(node) => node.read(seed).map(Some).map_err(|e| format!("`{key}`: {e}")),
         }
     }
 
