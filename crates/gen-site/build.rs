@@ -5,6 +5,10 @@
 
 use base64::Engine;
 use std::env;
+use wasm_encoder::reencode::{Error as ReencodeErrorOf, Reencode};
+use wasmparser::TypeRef;
+
+type ReencodeError = ReencodeErrorOf<std::convert::Infallible>;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -60,15 +64,16 @@ fn main() {
         .input_path(&wasm)
         .no_modules(true)
         .and_then(|b| {
+            // The names order the functions (see `ordered_by_name`), which then drops them.
             b.typescript(false)
-                .remove_name_section(true)
+                .remove_name_section(false)
                 .remove_producers_section(true)
                 .out_name("viewer")
                 .generate(&out)
         })
         .unwrap_or_else(|e| panic!("wasm-bindgen failed on {}: {e:?}", wasm.display()));
 
-    let module = std::fs::read(out.join("viewer_bg.wasm")).expect("wasm-bindgen wrote the module");
+    let module = ordered_by_name(&std::fs::read(out.join("viewer_bg.wasm")).expect("wasm-bindgen wrote the module"));
     std::fs::write(out.join("viewer-wasm.js"), module_script(&module)).expect("OUT_DIR is writable");
     let glue = std::fs::read_to_string(out.join("viewer.js")).expect("wasm-bindgen wrote the glue");
     if let Some(compact) = without_comments(&glue) {
@@ -100,6 +105,117 @@ fn without_comments(js: &str) -> Option<String> {
         }
     }
     Some(compact)
+}
+
+/// The module with its functions in the order of their names, and without the names. wasm-bindgen writes
+/// them largest first, which scatters the many copies of each generic function (one per type) over the
+/// module; side by side, deflate finds their likeness (measured: 9.7 KB smaller deflated).
+fn ordered_by_name(module: &[u8]) -> Vec<u8> {
+    let (mut imported, mut defined) = (0, 0);
+    let mut names = std::collections::HashMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        match payload.expect("wasm-bindgen writes valid modules") {
+            wasmparser::Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    let ty = import.expect("a valid import").ty;
+                    imported += u32::from(matches!(ty, TypeRef::Func(_) | TypeRef::FuncExact(_)));
+                }
+            }
+            wasmparser::Payload::FunctionSection(functions) => defined = functions.count(),
+            wasmparser::Payload::CustomSection(section) => {
+                if let wasmparser::KnownCustom::Name(subsections) = section.as_known() {
+                    for subsection in subsections {
+                        if let Ok(wasmparser::Name::Function(map)) = subsection {
+                            names.extend(map.into_iter().flatten().map(|naming| (naming.index, naming.name)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Stable: functions of the same name stay in wasm-bindgen's order.
+    let mut order: Vec<u32> = (imported..imported + defined).collect();
+    order.sort_by_key(|index| names.get(index).map(|name| without_hash(name)));
+    let mut new_index: Vec<u32> = (0..imported + defined).collect();
+    for (position, &old) in (imported..).zip(&order) {
+        new_index[old as usize] = position;
+    }
+    let mut reordering = Reordering { new_index, order: order.iter().map(|&old| (old - imported) as usize).collect() };
+    let mut reordered = wasm_encoder::Module::new();
+    reordering.parse_core_module(&mut reordered, wasmparser::Parser::new(0), module).expect("a valid module");
+    reordered.finish()
+}
+
+/// A symbol's name without the hash that tells instances of a generic function apart.
+fn without_hash(name: &str) -> &str {
+    match name.rsplit_once("::h") {
+        Some((path, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => path,
+        _ => name,
+    }
+}
+
+/// Re-encodes a module with its defined functions in `order` (positions among them), each call and
+/// reference following, and without the name section.
+struct Reordering {
+    /// Each function's index in the new order, by its old index.
+    new_index: Vec<u32>,
+    order: Vec<usize>,
+}
+
+impl Reencode for Reordering {
+    type Error = std::convert::Infallible;
+
+    fn function_index(&mut self, func: u32) -> Result<u32, ReencodeError> {
+        Ok(self.new_index[func as usize])
+    }
+
+    fn parse_function_section(
+        &mut self,
+        functions: &mut wasm_encoder::FunctionSection,
+        section: wasmparser::FunctionSectionReader<'_>,
+    ) -> Result<(), ReencodeError> {
+        let mut types = Vec::new();
+        for ty in section {
+            types.push(self.type_index(ty?)?);
+        }
+        for &position in &self.order {
+            functions.function(types[position]);
+        }
+        Ok(())
+    }
+
+    fn parse_code_section(
+        &mut self,
+        code: &mut wasm_encoder::CodeSection,
+        section: wasmparser::CodeSectionReader<'_>,
+    ) -> Result<(), ReencodeError> {
+        let mut bodies = Vec::new();
+        for body in section {
+            let body = body?;
+            let mut function = self.new_function_with_parsed_locals(&body)?;
+            let mut reader = body.get_operators_reader()?;
+            while !reader.eof() {
+                function.instruction(&self.parse_instruction(&mut reader)?);
+            }
+            bodies.push(function);
+        }
+        for &position in &self.order {
+            code.function(&bodies[position]);
+        }
+        Ok(())
+    }
+
+    fn parse_custom_section(
+        &mut self,
+        module: &mut wasm_encoder::Module,
+        section: wasmparser::CustomSectionReader<'_>,
+    ) -> Result<(), ReencodeError> {
+        match section.as_known() {
+            wasmparser::KnownCustom::Name(_) => Ok(()),
+            _ => wasm_encoder::reencode::utils::parse_custom_section(self, module, section),
+        }
+    }
 }
 
 /// The module deflated and base64-encoded, as data.js carries result files, for the page to inflate with
