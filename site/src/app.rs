@@ -561,7 +561,8 @@ fn no_requests_why(loaded: &Loaded, v: &Resolved, otherwise: &'static str) -> &'
 /// A message in place of a chart.
 fn message(area: &Area, text: &str) -> Result<Vec<Hit>, String> {
     use plotters::prelude::*;
-    area.draw(&Text::new(text.to_string(), (16, 30), ("sans-serif", 15))).map_err(|e| e.to_string())?;
+    area.draw(&Text::new(text.to_string(), (16, 30), (serving_compare::charts::FONT, 15)))
+        .map_err(|e| e.to_string())?;
     Ok(Vec::new())
 }
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use serving_compare::charts::{nearest_hit, Hit};
+use serving_compare::charts::{nearest_hit, Hit, FONT};
 
 pub type Area = DrawingArea<HiDpi<CanvasBackend>, Shift>;
 
@@ -45,7 +45,7 @@ pub fn Chart(
             Ok(drawn) => hits.set_value(drawn),
             Err(message) => {
                 hits.set_value(Vec::new());
-                let _ = area.draw(&Text::new(message, (10, 20), ("sans-serif", 14)));
+                let _ = area.draw(&Text::new(message, (10, 20), (FONT, 14)));
             }
         }
         let _ = area.present();

@@ -6,6 +6,14 @@ pub fn sort(values: &mut [f64]) {
     values.sort_unstable_by(f64::total_cmp);
 }
 
+/// The positions of `keys` in ascending order (as [`sort`] orders values), ties in position order. One
+/// sort for every such ordering, so that its code is compiled once.
+pub fn ascending_positions(keys: &[f64]) -> Vec<usize> {
+    let mut positions: Vec<usize> = (0..keys.len()).collect();
+    positions.sort_by(|&i, &j| keys[i].total_cmp(&keys[j]));
+    positions
+}
+
 /// The type-7 quantile at level `q` in [0, 1] of ascending `sorted`: with h = (n−1)q,
 /// x₍⌊h⌋₎ + (h−⌊h⌋)(x₍⌊h⌋+1₎ − x₍⌊h⌋₎) (0-based), exactly numpy's `quantile(x, q)` including its
 /// interpolation form (`b − (b−a)(1−t)` when t ≥ ½), so the result is exact at both ends.

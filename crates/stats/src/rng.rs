@@ -1,9 +1,8 @@
 //! Reproducible random streams: ChaCha8 seeded per cell with `seed ⊕ FNV-1a-64(cell key)`
 //! (design §6.2), and in-house samplers (uniform, normal, Gamma, Beta, Binomial) whose output is
 //! fixed by this file, not by an upstream crate's version, and identical native and on wasm32.
-
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+//! ChaCha8 itself is in-house too, one block at a time: `rand_chacha`'s four-block code was the
+//! largest function of the page's WebAssembly (6 KB); the stream is the same (tested against it).
 
 /// FNV-1a 64-bit hash: offset basis 0xcbf29ce484222325, prime 0x100000001b3, one byte at a time
 /// (xor, then multiply modulo 2⁶⁴). `fnv1a64(b"") = 0xcbf29ce484222325`, `fnv1a64(b"a") =
@@ -26,8 +25,74 @@ pub fn cell_key(parts: &[&str]) -> String {
 /// A deterministic random stream. All draws are functions of the seed and the call sequence only.
 #[derive(Debug, Clone)]
 pub struct Stream {
-    rng: ChaCha8Rng,
+    rng: ChaCha8,
     spare_normal: Option<f64>,
+}
+
+/// `rand_chacha`'s `ChaCha8Rng`: Bernstein's ChaCha with 8 rounds, the key from the seed, a 64-bit block
+/// counter from 0 and stream 0; its output words in order.
+#[derive(Debug, Clone)]
+struct ChaCha8 {
+    key: [u32; 8],
+    counter: u64,
+    block: [u32; 16],
+    /// Words of `block` already given out.
+    used: usize,
+}
+
+impl ChaCha8 {
+    /// `SeedableRng::seed_from_u64` of `rand_core`: the 32-byte key from eight PCG32 outputs.
+    fn seed_from_u64(mut state: u64) -> ChaCha8 {
+        let key = std::array::from_fn(|_| {
+            state = state.wrapping_mul(0x5851_F42D_4C95_7F2D).wrapping_add(0xA176_54E4_6FBE_17F3);
+            let xorshifted = (((state >> 18) ^ state) >> 27) as u32;
+            xorshifted.rotate_right((state >> 59) as u32)
+        });
+        ChaCha8 { key, counter: 0, block: [0; 16], used: 16 }
+    }
+
+    /// Two output words, the first as the low half (as `rand_core`'s block RNGs join them).
+    fn next_u64(&mut self) -> u64 {
+        if self.used == 16 {
+            self.block = self.block_at(self.counter);
+            self.counter = self.counter.wrapping_add(1);
+            self.used = 0;
+        }
+        let (lo, hi) = (self.block[self.used], self.block[self.used + 1]);
+        self.used += 2;
+        (u64::from(hi) << 32) | u64::from(lo)
+    }
+
+    fn block_at(&self, counter: u64) -> [u32; 16] {
+        let mut input = [0u32; 16];
+        input[..4].copy_from_slice(&[0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]);
+        input[4..12].copy_from_slice(&self.key);
+        input[12] = counter as u32;
+        input[13] = (counter >> 32) as u32;
+        let mut x = input;
+        for _ in 0..4 {
+            for [a, b, c, d] in [
+                [0, 4, 8, 12],
+                [1, 5, 9, 13],
+                [2, 6, 10, 14],
+                [3, 7, 11, 15],
+                [0, 5, 10, 15],
+                [1, 6, 11, 12],
+                [2, 7, 8, 13],
+                [3, 4, 9, 14],
+            ] {
+                x[a] = x[a].wrapping_add(x[b]);
+                x[d] = (x[d] ^ x[a]).rotate_left(16);
+                x[c] = x[c].wrapping_add(x[d]);
+                x[b] = (x[b] ^ x[c]).rotate_left(12);
+                x[a] = x[a].wrapping_add(x[b]);
+                x[d] = (x[d] ^ x[a]).rotate_left(8);
+                x[c] = x[c].wrapping_add(x[d]);
+                x[b] = (x[b] ^ x[c]).rotate_left(7);
+            }
+        }
+        std::array::from_fn(|i| x[i].wrapping_add(input[i]))
+    }
 }
 
 impl Stream {
@@ -38,7 +103,7 @@ impl Stream {
 
     /// A stream from `ChaCha8Rng::seed_from_u64(state)`.
     pub fn from_u64(state: u64) -> Stream {
-        Stream { rng: ChaCha8Rng::seed_from_u64(state), spare_normal: None }
+        Stream { rng: ChaCha8::seed_from_u64(state), spare_normal: None }
     }
 
     /// The next raw 64-bit output of ChaCha8.
@@ -156,6 +221,18 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stream_of_rand_chacha() {
+        use rand_core::{Rng, SeedableRng};
+        for seed in [0, 1, 42, 0xDEAD_BEEF, u64::MAX] {
+            let mut theirs = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let mut ours = Stream::from_u64(seed);
+            for _ in 0..1000 {
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "seed {seed}");
+            }
+        }
+    }
 
     #[test]
     fn fnv_reference_values() {

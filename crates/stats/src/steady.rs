@@ -190,8 +190,7 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<Spearman> {
 
 /// 1-based ranks, ties averaged (SciPy's `rankdata(method='average')`).
 fn average_ranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&i, &j| x[i].total_cmp(&x[j]));
+    let idx = crate::quantile::ascending_positions(x);
     let mut ranks = vec![0.0; x.len()];
     let mut i = 0;
     while i < idx.len() {

@@ -143,9 +143,8 @@ fn clean(p: f64) -> f64 {
 
 /// Indices sorted by p ascending (NaN as 1), ties in input order.
 fn ascending_order(ps: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..ps.len()).collect();
-    order.sort_by(|&i, &j| clean(ps[i]).total_cmp(&clean(ps[j])));
-    order
+    let cleaned: Vec<f64> = ps.iter().map(|&p| clean(p)).collect();
+    crate::quantile::ascending_positions(&cleaned)
 }
 
 /// A cell entering the verdict procedure.

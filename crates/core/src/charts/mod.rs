@@ -49,7 +49,9 @@ pub fn css_colour(deployment: usize) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-pub(crate) const FONT: &str = "sans-serif";
+/// The charts' font. Named by variant, not by text: plotters lowercases a family given as text, which
+/// would bring Unicode's case tables into the page's module.
+pub const FONT: FontFamily<'static> = FontFamily::SansSerif;
 
 /// Linear or logarithmic value axis. Log charts draw log10 of the value on a linear axis, so every
 /// panel has one coordinate type.

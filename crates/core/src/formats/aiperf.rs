@@ -3,11 +3,12 @@
 //! load and dataset the run was configured with). Each gives a [`Piece`]; [`assemble`] combines a folder's.
 
 use super::doc::{Node, Num, Object};
+use super::schema::{self, Field, Kind, Schema, Values};
 use super::{checked, stat_names, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// What one file of an artifact folder holds.
@@ -43,16 +44,35 @@ pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> 
 
 /// A record as far as it is read; written back (see [`super::read_for_site`]) it is a smaller record that
 /// reads the same.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Serialize)]
 struct Record {
     metadata: Metadata,
-    #[serde(default)]
     metrics: Metrics,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<Box<RawValue>>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+static RECORD: Schema = Schema {
+    name: "Record",
+    fields: &[
+        Field::required("metadata", Kind::Record(&METADATA)),
+        Field::defaulted("metrics", Kind::Record(&METRICS)),
+        Field::optional("error", Kind::Raw),
+    ],
+};
+
+impl Record {
+    fn new(mut record: Values) -> Record {
+        Record {
+            // Required: always read.
+            metadata: record.record("metadata").map(Metadata::new).unwrap_or_default(),
+            metrics: record.record("metrics").map(Metrics::new).unwrap_or_default(),
+            error: record.raw("error"),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
 struct Metadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     benchmark_phase: Option<String>,
@@ -67,7 +87,30 @@ struct Metadata {
     timestamp_ns: Option<u64>,
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+static METADATA: Schema = Schema {
+    name: "Metadata",
+    fields: &[
+        Field::optional("benchmark_phase", Kind::Text),
+        Field::optional("credit_phase", Kind::Text),
+        Field::optional("request_start_ns", Kind::Count),
+        Field::optional("request_end_ns", Kind::Count),
+        Field::optional("timestamp_ns", Kind::Count),
+    ],
+};
+
+impl Metadata {
+    fn new(mut metadata: Values) -> Metadata {
+        Metadata {
+            benchmark_phase: metadata.text("benchmark_phase"),
+            credit_phase: metadata.text("credit_phase"),
+            request_start_ns: metadata.count("request_start_ns"),
+            request_end_ns: metadata.count("request_end_ns"),
+            timestamp_ns: metadata.count("timestamp_ns"),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
 struct Metrics {
     #[serde(skip_serializing_if = "Option::is_none")]
     time_to_first_token: Option<Measure>,
@@ -85,16 +128,65 @@ struct Metrics {
     output_sequence_length: Option<Measure>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+static METRICS: Schema = Schema {
+    name: "Metrics",
+    fields: &[
+        Field::optional("time_to_first_token", Kind::Record(&MEASURE)),
+        Field::optional("ttft", Kind::Record(&MEASURE)),
+        Field::optional("request_latency", Kind::Record(&MEASURE)),
+        Field::optional("inter_token_latency", Kind::Record(&MEASURE)),
+        Field::optional("inter_chunk_latency", Kind::Record(&MEASURES)),
+        Field::optional("input_sequence_length", Kind::Record(&MEASURE)),
+        Field::optional("output_sequence_length", Kind::Record(&MEASURE)),
+    ],
+};
+
+impl Metrics {
+    fn new(mut metrics: Values) -> Metrics {
+        let inter_chunk_latency = metrics.record("inter_chunk_latency").map(Measures::new);
+        let mut measure = |name: &str| metrics.record(name).map(Measure::new);
+        Metrics {
+            time_to_first_token: measure("time_to_first_token"),
+            ttft: measure("ttft"),
+            request_latency: measure("request_latency"),
+            inter_token_latency: measure("inter_token_latency"),
+            inter_chunk_latency,
+            input_sequence_length: measure("input_sequence_length"),
+            output_sequence_length: measure("output_sequence_length"),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
 struct Measure {
     value: Num,
     unit: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+static MEASURE: Schema =
+    Schema { name: "Measure", fields: &[Field::required("value", Kind::Num), Field::optional("unit", Kind::Text)] };
+
+impl Measure {
+    fn new(mut measure: Values) -> Measure {
+        // Required: always read.
+        Measure { value: measure.num("value").unwrap_or(Num(f64::NAN)), unit: measure.text("unit") }
+    }
+}
+
+#[derive(Debug, Serialize)]
 struct Measures {
     value: Vec<Num>,
     unit: Option<String>,
+}
+
+static MEASURES: Schema =
+    Schema { name: "Measures", fields: &[Field::required("value", Kind::Nums), Field::optional("unit", Kind::Text)] };
+
+impl Measures {
+    fn new(mut measures: Values) -> Measures {
+        // Required: always read.
+        Measures { value: measures.nums("value").unwrap_or_default(), unit: measures.text("unit") }
+    }
 }
 
 /// A measure in seconds (or tokens), by its unit.
@@ -114,8 +206,8 @@ fn records(path: &str, lines: Vec<(Place, Node)>, carry: bool) -> (RequestLog, V
     // Nanosecond clocks exceed 2^53: times are kept as integers until made relative to the first start.
     let mut origin: Option<u64> = None;
     for (place, node) in lines {
-        let record = match node.de::<Record>() {
-            Ok(record) => record,
+        let record = match node.read(schema::Record(&RECORD)) {
+            Ok(record) => Record::new(record),
             Err(e) => {
                 skips.skip(place.warning(path, format!("record skipped: {e}")));
                 continue;

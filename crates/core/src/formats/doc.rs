@@ -4,25 +4,34 @@
 //! straight into typed vectors (and each typed reader is compiled once, which keeps the page small).
 
 use crate::text::shown;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A node of a document: the unparsed text of one JSON value (checked when it is parsed).
 #[derive(Debug, Clone, Copy)]
 pub struct Node<'a>(pub &'a str);
 
-/// An object's members by key.
+/// An object's members, in the document's order; a key given twice has its last value, as in JavaScript.
+/// A list rather than a hash map: objects are small and read a few keys each, and the page's WebAssembly
+/// is smaller without one more kind of map.
 #[derive(Debug, Clone, Default)]
-pub struct Object<'a>(HashMap<String, Node<'a>>);
+pub struct Object<'a>(Vec<(String, Node<'a>)>);
 
 impl<'a> Node<'a> {
     /// The node as a typed value, or what is wrong with it.
     pub fn de<T: DeserializeOwned>(self) -> Result<T, String> {
-        serde_json::from_str(self.0).map_err(|e| without_position(&e))
+        self.read(PhantomData)
+    }
+
+    /// The node read by `seed` (records of a [`super::schema::Schema`], say), or what is wrong with it.
+    pub fn read<S: DeserializeSeed<'a>>(self, seed: S) -> Result<S::Value, String> {
+        let mut deserializer = serde_json::Deserializer::from_str(self.0);
+        let value = seed.deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
+        value.map_err(|e| without_position(&e))
     }
 
     pub fn object(self) -> Option<Object<'a>> {
@@ -58,19 +67,19 @@ impl<'a> Node<'a> {
 
 impl<'a> Object<'a> {
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
-        self.0.get(key).copied()
+        self.0.iter().find(|(k, _)| k == key).map(|&(_, node)| node)
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.0.contains_key(key)
+        self.get(key).is_some()
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
+        self.0.iter().map(|(key, _)| key.as_str())
     }
 
     pub fn members(&self) -> impl Iterator<Item = (&str, Node<'a>)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+        self.0.iter().map(|(key, node)| (key.as_str(), *node))
     }
 
     /// The object under a path of keys.
@@ -98,10 +107,15 @@ impl<'a> Object<'a> {
 
     /// A typed member; `Ok(None)` when it is absent or null.
     pub fn field<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
+        self.field_read(key, PhantomData)
+    }
+
+    /// A member read by `seed`; `Ok(None)` when it is absent or null.
+    pub fn field_read<S: DeserializeSeed<'a>>(&self, key: &str, seed: S) -> Result<Option<S::Value>, String> {
         match self.get(key) {
             None => Ok(None),
             Some(node) if node.is_null() => Ok(None),
-            Some(node) => node.de().map(Some).map_err(|e| format!("`{key}`: {e}")),
+            Some(node) => node.read(seed).map(Some).map_err(|e| format!("`{key}`: {e}")),
         }
     }
 
@@ -308,11 +322,11 @@ impl<'de> Deserialize<'de> for Single<'de> {
                 f.write_str("a JSON object or array")
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Single<'de>, A::Error> {
-                let mut members = HashMap::new();
+                let mut members = Vec::new();
                 while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
-                    members.insert(key, Node(value.get()));
+                    members.push((key, Node(value.get())));
                 }
-                Ok(Single::Object(Object(members)))
+                Ok(Single::Object(Object(last_of_each_key(members))))
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Single<'de>, A::Error> {
                 let mut items = Vec::new();
@@ -324,6 +338,22 @@ impl<'de> Deserialize<'de> for Single<'de> {
         }
         deserializer.deserialize_any(SingleVisitor)
     }
+}
+
+/// The members without those whose key comes again later.
+fn last_of_each_key(mut members: Vec<(String, Node)>) -> Vec<(String, Node)> {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    crate::sorting::sort_by(&mut order, |&a, &b| members[a].0.cmp(&members[b].0));
+    let mut kept = vec![true; members.len()];
+    for pair in order.windows(2) {
+        // Stable: of equal keys, the later member comes later.
+        if members[pair[0]].0 == members[pair[1]].0 {
+            kept[pair[0]] = false;
+        }
+    }
+    let mut kept = kept.into_iter();
+    members.retain(|_| kept.next().unwrap_or(true));
+    members
 }
 
 /// The text as one object or array, when it is exactly one (the common case), in one pass; `None`
@@ -389,6 +419,13 @@ mod tests {
         assert_eq!(serde_json::from_str::<Num>(r#""inf""#).unwrap().0, f64::INFINITY);
         assert_eq!(serde_json::from_str::<Num>(r#""2.5""#).unwrap().0, 2.5);
         assert!(serde_json::from_str::<Num>(r#""abc""#).is_err());
+    }
+
+    #[test]
+    fn a_repeated_key_has_its_last_value() {
+        let object = Node(r#"{"b": 1, "a": 2, "b": 3, "c": 4, "b": 5}"#).object().unwrap();
+        assert_eq!(object.members().map(|(k, n)| (k, n.0)).collect::<Vec<_>>(), [("a", "2"), ("c", "4"), ("b", "5")]);
+        assert_eq!(object.num("b"), Some(5.0));
     }
 
     #[test]

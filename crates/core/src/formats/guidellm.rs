@@ -4,12 +4,12 @@
 //! or empty; then the run's statistics come from the entry's `metrics`.
 
 use super::doc::{Node, Num, Object};
+use super::schema::{Field, Kind, Records, Schema, Values};
 use super::{checked, stat_names, Document, Found, Place};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::text::shown;
 use crate::warning::Warning;
-use serde::Deserialize;
 
 pub(crate) fn read(path: &str, document: &Document) -> Result<(Found, Vec<Warning>), String> {
     let Some(top) = document.first_object() else {
@@ -110,7 +110,7 @@ fn dataset_name(data: &str) -> Option<String> {
 }
 
 /// One request as GuideLLM records it (legacy and v1/v2 field names).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct Entry {
     start_time: Option<Num>,
     end_time: Option<Num>,
@@ -123,7 +123,36 @@ struct Entry {
     output_tokens: Option<Num>,
 }
 
+static ENTRY: Schema = Schema {
+    name: "Entry",
+    fields: &[
+        Field::optional("start_time", Kind::Num),
+        Field::optional("end_time", Kind::Num),
+        Field::optional("request_start_time", Kind::Num),
+        Field::optional("request_end_time", Kind::Num),
+        Field::optional("time_to_first_token_ms", Kind::Num),
+        Field::optional("request_latency", Kind::Num),
+        Field::optional("inter_token_latency_ms", Kind::Num),
+        Field::optional("prompt_tokens", Kind::Num),
+        Field::optional("output_tokens", Kind::Num),
+    ],
+};
+
 impl Entry {
+    fn new(mut entry: Values) -> Entry {
+        Entry {
+            start_time: entry.num("start_time"),
+            end_time: entry.num("end_time"),
+            request_start_time: entry.num("request_start_time"),
+            request_end_time: entry.num("request_end_time"),
+            time_to_first_token_ms: entry.num("time_to_first_token_ms"),
+            request_latency: entry.num("request_latency"),
+            inter_token_latency_ms: entry.num("inter_token_latency_ms"),
+            prompt_tokens: entry.num("prompt_tokens"),
+            output_tokens: entry.num("output_tokens"),
+        }
+    }
+
     fn start(&self) -> f64 {
         self.request_start_time.or(self.start_time).map_or(f64::NAN, |n| n.0)
     }
@@ -139,8 +168,12 @@ type Lists = (Vec<Entry>, Vec<Entry>);
 /// The request lists when they hold every successful and errored request; `None` when sampled or empty.
 fn complete_requests(benchmark: &Object, successful: usize, errored: usize) -> Result<Option<Lists>, String> {
     let Some(lists) = benchmark.at(&["requests"]) else { return Ok(None) };
-    let ok: Vec<Entry> = lists.field("successful")?.unwrap_or_default();
-    let failed: Vec<Entry> = lists.field("errored")?.unwrap_or_default();
+    let entries = |key: &str| -> Result<Vec<Entry>, String> {
+        let read = lists.field_read(key, Records(&ENTRY))?.unwrap_or_default();
+        Ok(read.into_iter().map(Entry::new).collect())
+    };
+    let ok = entries("successful")?;
+    let failed = entries("errored")?;
     if ok.len() != successful || failed.len() != errored || successful == 0 {
         return Ok(None);
     }

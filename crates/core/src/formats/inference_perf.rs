@@ -4,12 +4,11 @@
 //! [`Piece`]; [`assemble`] makes one run per stage from the pieces of one folder.
 
 use super::doc::{Num, Object};
+use super::schema::{Field, Kind, Record, Schema, Values};
 use super::{checked, stat_names, Document, Found, Part, Skips};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
-use serde::de::IgnoredAny;
-use serde::Deserialize;
 
 /// What one file of a report folder holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,44 +94,106 @@ fn stage_index(path: &str) -> Option<usize> {
     name.strip_prefix("stage_")?.split('_').next()?.parse().ok()
 }
 
-#[derive(Debug, Deserialize)]
+/// One request of the per-request file.
+#[derive(Debug)]
 struct Entry {
     start_time: Num,
     end_time: Num,
-    error: Option<IgnoredAny>,
+    /// Whether it has an `error`.
+    error: bool,
     info: Option<Info>,
-    computed_metrics: Option<Computed>,
+    time_per_output_token: Option<Num>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+static ENTRY: Schema = Schema {
+    name: "Entry",
+    fields: &[
+        Field::required("start_time", Kind::Num),
+        Field::required("end_time", Kind::Num),
+        Field::optional("error", Kind::Any),
+        Field::optional("info", Kind::Record(&INFO)),
+        Field::optional("computed_metrics", Kind::Record(&COMPUTED)),
+    ],
+};
+
+static COMPUTED: Schema = Schema { name: "Computed", fields: &[Field::optional("time_per_output_token", Kind::Num)] };
+
+impl Entry {
+    fn new(mut entry: Values) -> Entry {
+        // Required fields are always read.
+        let required = |n: Option<Num>| n.unwrap_or(Num(f64::NAN));
+        Entry {
+            start_time: required(entry.num("start_time")),
+            end_time: required(entry.num("end_time")),
+            error: entry.has("error"),
+            info: entry.record("info").map(Info::new),
+            time_per_output_token: entry.record("computed_metrics").and_then(|mut c| c.num("time_per_output_token")),
+        }
+    }
+}
+
+#[derive(Debug)]
 struct Info {
     input_tokens: Option<Num>,
     output_tokens: Option<Num>,
     output_token_times: Option<Vec<Num>>,
-    request_metrics: Option<RequestMetrics>,
+    /// `request_metrics.text.input_tokens`.
+    text_input_tokens: Option<Num>,
     response_metrics: Option<ResponseMetrics>,
     response_info: Option<ResponseMetrics>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct RequestMetrics {
-    text: Option<TextMetrics>,
+static INFO: Schema = Schema {
+    name: "Info",
+    fields: &[
+        Field::optional("input_tokens", Kind::Num),
+        Field::optional("output_tokens", Kind::Num),
+        Field::optional("output_token_times", Kind::Nums),
+        Field::optional("request_metrics", Kind::Record(&REQUEST_METRICS)),
+        Field::optional("response_metrics", Kind::Record(&RESPONSE_METRICS)),
+        Field::optional("response_info", Kind::Record(&RESPONSE_METRICS)),
+    ],
+};
+
+static REQUEST_METRICS: Schema =
+    Schema { name: "RequestMetrics", fields: &[Field::optional("text", Kind::Record(&TEXT_METRICS))] };
+
+static TEXT_METRICS: Schema = Schema { name: "TextMetrics", fields: &[Field::optional("input_tokens", Kind::Num)] };
+
+impl Info {
+    fn new(mut info: Values) -> Info {
+        Info {
+            input_tokens: info.num("input_tokens"),
+            output_tokens: info.num("output_tokens"),
+            output_token_times: info.nums("output_token_times"),
+            text_input_tokens: info
+                .record("request_metrics")
+                .and_then(|mut m| m.record("text"))
+                .and_then(|mut t| t.num("input_tokens")),
+            response_metrics: info.record("response_metrics").map(ResponseMetrics::new),
+            response_info: info.record("response_info").map(ResponseMetrics::new),
+        }
+    }
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct TextMetrics {
-    input_tokens: Option<Num>,
-}
-
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug)]
 struct ResponseMetrics {
     output_token_times: Option<Vec<Num>>,
     output_tokens: Option<Num>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct Computed {
-    time_per_output_token: Option<Num>,
+static RESPONSE_METRICS: Schema = Schema {
+    name: "ResponseMetrics",
+    fields: &[Field::optional("output_token_times", Kind::Nums), Field::optional("output_tokens", Kind::Num)],
+};
+
+impl ResponseMetrics {
+    fn new(mut metrics: Values) -> ResponseMetrics {
+        ResponseMetrics {
+            output_token_times: metrics.nums("output_token_times"),
+            output_tokens: metrics.num("output_tokens"),
+        }
+    }
 }
 
 /// The per-request file, sorted by start time.
@@ -140,8 +201,8 @@ fn requests(path: &str, items: &[super::doc::Node]) -> Result<(RequestLog, Vec<W
     let mut entries = Vec::with_capacity(items.len());
     let mut skips = Skips::new(path);
     for (i, item) in items.iter().enumerate() {
-        match item.de::<Entry>() {
-            Ok(entry) => entries.push(entry),
+        match item.read(Record(&ENTRY)) {
+            Ok(entry) => entries.push(Entry::new(entry)),
             Err(e) => skips.skip(super::Place::Item(i + 1).warning(path, format!("request skipped: {e}"))),
         }
     }
@@ -164,7 +225,7 @@ fn request(entry: &Entry, itl: &mut Vec<f64>) -> Result<Request, String> {
     if end < start {
         return Err(format!("`end_time` ({end}) is before `start_time` ({start})"));
     }
-    let mut request = Request { start, end, ok: entry.error.is_none(), ..Request::UNKNOWN };
+    let mut request = Request { start, end, ok: !entry.error, ..Request::UNKNOWN };
     if !request.ok {
         return Ok(request);
     }
@@ -173,7 +234,7 @@ fn request(entry: &Entry, itl: &mut Vec<f64>) -> Result<Request, String> {
     let times =
         response.and_then(|r| r.output_token_times.as_ref()).or(info.and_then(|i| i.output_token_times.as_ref()));
     request.input_tokens = info
-        .and_then(|i| i.request_metrics.as_ref()?.text.as_ref()?.input_tokens.or(i.input_tokens))
+        .and_then(|i| i.text_input_tokens.or(i.input_tokens))
         .or(info.and_then(|i| i.input_tokens))
         .map_or(f64::NAN, |n| n.0);
     request.output_tokens =
@@ -190,7 +251,7 @@ fn request(entry: &Entry, itl: &mut Vec<f64>) -> Result<Request, String> {
         request.itl_gaps = (itl.len() - before) as u32;
         // inference-perf's TPOT: (last token − first token) / (output tokens − 1).
         let last = times[times.len() - 1].0;
-        let computed = entry.computed_metrics.as_ref().and_then(|c| c.time_per_output_token).map(|n| n.0);
+        let computed = entry.time_per_output_token.map(|n| n.0);
         if request.output_tokens > 1.0 {
             request.tpot = computed.filter(|t| t.is_finite()).unwrap_or((last - first) / (request.output_tokens - 1.0));
         }

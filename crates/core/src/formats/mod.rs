@@ -12,6 +12,7 @@ pub mod guidellm;
 pub mod inference_perf;
 pub mod llmd_report;
 pub mod lmbench;
+mod schema;
 pub mod sglang;
 mod stat_names;
 pub mod vllm;
