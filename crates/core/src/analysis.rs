@@ -201,7 +201,7 @@ impl Run {
 /// The statistics of pooled per-request repetitions.
 fn pooled(logs: &[&RequestLog]) -> Aggregates {
     let durations: Option<Vec<f64>> = logs.iter().map(|l| l.duration_s()).collect();
-    let duration_s = durations.map(|d| d.iter().sum::<f64>());
+    let duration_s = durations.map(|d| d.iter().sum::<f64>()).filter(|d| d.is_finite());
     let ok = || logs.iter().flat_map(|l| l.requests.iter()).filter(|r| r.ok);
     let requests = ok().count();
     let output: f64 = ok().map(|r| r.output_tokens).filter(|t| t.is_finite()).sum();
@@ -235,7 +235,7 @@ fn averaged(parts: &[Sourced]) -> Aggregates {
     }
     let mean = |values: Vec<Option<f64>>| -> Option<f64> {
         let known: Option<Vec<f64>> = values.into_iter().collect();
-        known.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        known.filter(|v| !v.is_empty()).map(|v| crate::stats::mean(&v))
     };
     let sum_counts = |values: Vec<Option<usize>>| -> Option<usize> { values.into_iter().sum() };
     let mut metrics = [Summary::UNKNOWN; Metric::ALL.len()];
@@ -248,7 +248,7 @@ fn averaged(parts: &[Sourced]) -> Aggregates {
     Aggregates {
         requests: each.iter().map(|a| a.requests).sum(),
         failed: sum_counts(each.iter().map(|a| a.failed).collect()),
-        duration_s: each.iter().map(|a| a.duration_s).sum(),
+        duration_s: each.iter().map(|a| a.duration_s).sum::<Option<f64>>().filter(|d| d.is_finite()),
         throughput: Throughput {
             requests_per_s: mean(each.iter().map(|a| a.throughput.requests_per_s).collect()),
             output_tokens_per_s: mean(each.iter().map(|a| a.throughput.output_tokens_per_s).collect()),

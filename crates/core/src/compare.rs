@@ -107,7 +107,8 @@ pub struct Change {
     pub stat: Option<&'static str>,
     pub baseline_value: f64,
     pub value: f64,
-    /// `(value - baseline) / baseline * 100`; `None` when the baseline is 0.
+    /// `(value - baseline) / baseline * 100`; `None` when the baseline is 0 or the change is beyond f64's
+    /// range (a baseline of 1e-306 tokens/s, say).
     pub change_pct: Option<f64>,
     pub better: Better,
     pub verdict: Option<Verdict>,
@@ -124,7 +125,7 @@ impl Change {
     /// The change from `baseline` to `value`; `None` when the quantity has no better direction.
     pub fn new(quantity: Quantity, baseline: f64, value: f64) -> Option<Change> {
         let better = quantity.better()?;
-        let change_pct = (baseline != 0.0).then(|| (value - baseline) / baseline * 100.0);
+        let change_pct = Some((value - baseline) / baseline * 100.0).filter(|pct| pct.is_finite());
         let verdict = change_pct.map(|pct| match (pct.abs() < 0.05, pct < 0.0, better) {
             (true, _, _) => Verdict::Same,
             (false, true, Better::Lower) | (false, false, Better::Higher) => Verdict::Better,
@@ -192,6 +193,10 @@ mod tests {
         assert_eq!(Change::new(rate, 100.0, 100.04).unwrap().verdict, Some(Verdict::Same));
         let zero = Change::new(ttft, 0.0, 1.0).unwrap();
         assert_eq!((zero.change_pct, zero.verdict), (None, None));
+        let both_zero = Change::new(ttft, 0.0, 0.0).unwrap();
+        assert_eq!((both_zero.change_pct, both_zero.verdict), (None, None));
+        let overflow = Change::new(rate, 2e-306, 60.0).unwrap();
+        assert_eq!((overflow.change_pct, overflow.verdict), (None, None));
         assert!(Change::new(Quantity::Stat(Metric::PromptTokens, Stat::P50), 1.0, 2.0).is_none());
     }
 

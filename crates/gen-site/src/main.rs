@@ -79,7 +79,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", text::terminal(&message));
             ExitCode::FAILURE
         }
     }
@@ -152,10 +152,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints the warnings on stderr, names from the input escaped so that they can't act on the terminal.
 fn report_warnings(warnings: &[Warning]) {
     let mut stderr = std::io::stderr().lock();
     for warning in warnings {
-        let _ = writeln!(stderr, "warning: {warning}");
+        let _ = writeln!(stderr, "warning: {}", text::terminal(&warning.to_string()));
     }
 }
 

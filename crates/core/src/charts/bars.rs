@@ -45,7 +45,7 @@ pub fn change_panel<DB: DrawingBackend>(
         let base = a.run(&view.baseline, &sweep.scenario, run.load)?;
         Change::between(quantity, base, run)?.change_pct
     });
-    grouped_bars(area, a, sweep, &caption, &levels, &bars, "change vs baseline (%)", &others, |v| format!("{v:+.1}%"))
+    grouped_bars(area, a, sweep, &caption, &levels, &bars, "change vs baseline (%)", &others, text::percent)
 }
 
 /// Bars per load level (index into `levels`) and deployment, grouped by level in the order of `deployments`.

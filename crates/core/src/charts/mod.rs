@@ -133,8 +133,9 @@ pub(crate) fn tick(v: f64) -> String {
     // Ticks near zero come out as ±1e-17 or -0: they are 0.
     let v = if v.abs() < 1e-12 { 0.0 } else { v };
     let text = crate::text::significant(v);
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    let (digits, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
+    if digits.contains('.') {
+        format!("{}{exponent}", digits.trim_end_matches('0').trim_end_matches('.'))
     } else {
         text
     }
@@ -162,8 +163,29 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
         .margin_right(16)
         .x_label_area_size(42)
         .y_label_area_size(64)
-        .build_cartesian_2d(x, y)
+        .build_cartesian_2d(drawable(x), drawable(y))
         .map_err(err)
+}
+
+/// A range plotters can put ticks on, containing `range` where it is finite. Plotters' tick search
+/// divides the span by ten until enough ticks fit, and never ends when the span is not finite, underflows
+/// to zero, or is lost in the rounding of its ends. So the ends are made finite (halved where their
+/// difference would not be), and the span at least a billionth of their magnitude and 1e-200.
+pub(crate) fn drawable(range: Range<f64>) -> Range<f64> {
+    let end = |v: f64| if v.is_nan() { 0.0 } else { v.clamp(-f64::MAX, f64::MAX) };
+    let (lo, hi) = (end(range.start), end(range.end));
+    let (mut lo, mut hi) = (lo.min(hi), lo.max(hi));
+    if !(hi - lo).is_finite() {
+        (lo, hi) = (lo.max(-f64::MAX / 2.0), hi.min(f64::MAX / 2.0));
+    }
+    let least = (lo.abs().max(hi.abs()) * 1e-9).max(1e-200);
+    if hi - lo >= least {
+        lo..hi
+    } else if lo + least <= f64::MAX {
+        lo..lo + least
+    } else {
+        hi - least..hi
+    }
 }
 
 /// What the axes say: tick labels, titles, and for QPS categories (bar and box panels) how many labels fit.
@@ -297,6 +319,8 @@ mod tests {
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(-1e-17), "0");
         assert_eq!(tick(0.800), "0.8");
+        assert_eq!(tick(2e300), "2e300");
+        assert_eq!(tick(2.5e-7), "2.5e-7");
         let linear = Scale::Linear.range(2.0, 4.0);
         assert!(linear.start == 0.0 && linear.end > 4.0);
         let log = Scale::Log.range(0.57, 0.68);
@@ -304,6 +328,47 @@ mod tests {
         assert!(lo < 0.57 && lo > 0.55 && hi > 0.68 && hi < 0.70, "{lo}..{hi}");
         let single = Scale::Log.range(3.0, 3.0);
         assert!(single.start < 3f64.log10() && single.end > 3f64.log10());
+    }
+
+    #[test]
+    fn drawable_ranges_are_finite_wide_enough_and_hold_the_data() {
+        for (range, holds) in [
+            (0.0..f64::INFINITY, 0.0..f64::MAX),
+            (f64::NEG_INFINITY..f64::NAN, -f64::MAX..0.0),
+            (-f64::MAX..f64::MAX, -8e307..8e307),
+            (f64::MAX..f64::MAX, f64::MAX..f64::MAX),
+            (0.0..2e-306, 0.0..2e-306),
+            (1e10..1e10, 1e10..1e10),
+            (1.0..1.0 + 1e-15, 1.0..1.0),
+            (-108.0..f64::MAX, -108.0..f64::MAX),
+        ] {
+            let drawn = drawable(range.clone());
+            assert!(drawn.start.is_finite() && drawn.end.is_finite(), "{range:?}: {drawn:?}");
+            assert!((drawn.end - drawn.start).is_finite(), "{range:?}: {drawn:?}");
+            assert!(drawn.end - drawn.start >= 1e-200, "{range:?}: {drawn:?}");
+            assert!(drawn.start <= holds.start && drawn.end >= holds.end, "{range:?}: {drawn:?}");
+        }
+    }
+
+    /// Ticks of extreme ranges come back (plotters' search for them loops forever on a bad range).
+    #[test]
+    fn extreme_ranges_get_ticks() {
+        use plotters::coord::ranged1d::{BoldPoints, Ranged};
+        use plotters::coord::types::RangedCoordf64;
+        for range in [
+            0.0..f64::INFINITY,
+            0.0..2.16e-306,
+            1e300..1e300,
+            1.0..1.0 + 2e-16,
+            -108.0..f64::MAX,
+            -f64::MAX..f64::MAX,
+            f64::MAX..f64::MAX,
+            0.0..1e-320,
+        ] {
+            let coord = RangedCoordf64::from(drawable(range.clone()));
+            let ticks = coord.key_points(BoldPoints(10));
+            assert!(!ticks.is_empty() && ticks.len() <= 20, "{range:?}: {} ticks", ticks.len());
+        }
     }
 
     #[test]

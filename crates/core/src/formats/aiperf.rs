@@ -3,7 +3,7 @@
 //! load and dataset the run was configured with). Each gives a [`Piece`]; [`assemble`] combines a folder's.
 
 use super::doc::{Node, Num, Object};
-use super::{checked, stat_names, Document, Found, Part, Place, Skips, ToolRead};
+use super::{checked, stat_names, usable, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
@@ -169,6 +169,7 @@ fn request(record: &Record, origin: &mut Option<u64>, itl: &mut Vec<f64>) -> Res
     if request.output_tokens > 1.0 {
         request.tpot = seconds(&m.inter_token_latency, "inter_token_latency")?;
     }
+    let mut request = usable(request)?;
     if let Some(chunks) = &m.inter_chunk_latency {
         let unit = chunks.unit.as_deref().unwrap_or("ms");
         let scale = stat_names::seconds_per(unit)
