@@ -273,3 +273,38 @@ fn names_render_in_the_report_as_the_text_they_are() {
         assert!(rendered.contains(&item), "no `{item}` in:\n{rendered}");
     }
 }
+
+#[test]
+fn many_runs_take_linear_time_and_give_readable_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let results = tmp.path().join("results");
+    // 3,000 one-row runs, each at its own QPS, over 20 deployments and 12 scenarios: at one time the cost
+    // grew with the square of the runs (8 minutes at 100,000), and the plots with their number. (The cost
+    // of 30,000 runs is checked on the pure part, in crates/core/tests/scale.rs.)
+    for i in 0..3000 {
+        let (deployment, scenario, qps) = (i % 20, i % 12, 1.0 + i as f64 / 1000.0);
+        let row = format!("{},{},0.{},1.{},1000,1002\n", 10 + i % 7, 20 + i % 5, 1 + i % 9, i % 7);
+        write(
+            &results,
+            &format!("d{deployment:02}/LMBench_s{scenario}_{qps}.csv"),
+            format!("{HEADER}{row}").as_bytes(),
+        );
+    }
+    let started = Instant::now();
+    gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(90));
+    println!("3000 runs: {:.1} s (debug build)", started.elapsed().as_secs_f64());
+    let summary = read_json(&tmp.path().join("out/summary.json"));
+    assert_eq!(summary["runs"].as_array().unwrap().len(), 3000);
+    for name in ["latency_comparison", "throughput_comparison", "qps_comparison"] {
+        let svg = fs::read_to_string(tmp.path().join(format!("out/plots/{name}.svg"))).unwrap();
+        assert!(svg.len() < 2 << 20, "{name}.svg is {} bytes", svg.len());
+        assert!(
+            svg.contains("showing 10 of 20 deployments and 8 of 12 scenarios"),
+            "{name}.svg says nothing of what it leaves out"
+        );
+        let png = image::open(tmp.path().join(format!("out/plots/{name}.png"))).unwrap();
+        assert_eq!((png.width(), png.height()), (1800, 96 + 8 * 400));
+    }
+    let latency = fs::read_to_string(tmp.path().join("out/plots/latency_comparison.svg")).unwrap();
+    assert!(latency.contains("250 load levels: more than 40 to draw side by side"), "boxes of 250 load levels drawn");
+}

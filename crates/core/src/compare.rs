@@ -1,7 +1,7 @@
 //! What is compared and how: the quantities read off a run (a metric's statistic or a throughput
 //! figure), and each deployment's % change against the baseline with the better direction explicit.
 
-use crate::analysis::Run;
+use crate::analysis::{find_run, Run};
 use crate::metric::{Better, Metric};
 use crate::model::Load;
 use crate::stats::Stat;
@@ -157,14 +157,13 @@ pub struct Comparison {
 }
 
 /// Compares every non-baseline run with the baseline's run of the same scenario and load, where there is one.
+/// `runs` are in [`crate::analysis::RunKey::order`].
 pub fn compare_all(runs: &[Run], baseline: &str) -> Vec<Comparison> {
     let quantities = Quantity::compared();
     runs.iter()
         .filter(|run| run.deployment != baseline)
         .filter_map(|run| {
-            let base = runs
-                .iter()
-                .find(|b| b.deployment == baseline && b.scenario == run.scenario && b.load.order(run.load).is_eq())?;
+            let base = find_run(runs, baseline, &run.scenario, run.load)?;
             Some(Comparison {
                 deployment: run.deployment.clone(),
                 baseline: baseline.to_string(),

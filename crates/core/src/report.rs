@@ -61,15 +61,11 @@ impl Row {
 /// then in deployment order.
 pub fn table(analysis: &Analysis, scenario: &str, load: Load, baseline: &str, quantities: &[Quantity]) -> Vec<Row> {
     let base = analysis.run(baseline, scenario, load);
-    let baseline_first = analysis
-        .deployments
-        .iter()
-        .filter(|d| d.id == baseline)
-        .chain(analysis.deployments.iter().filter(|d| d.id != baseline));
-    baseline_first
-        .filter_map(|d| {
-            let run = analysis.run(&d.id, scenario, load)?;
-            let is_baseline = d.id == baseline;
+    let others = analysis.runs_at(scenario, load).filter(|run| run.deployment != baseline);
+    base.into_iter()
+        .chain(others)
+        .map(|run| {
+            let is_baseline = run.deployment == baseline;
             let cells = quantities
                 .iter()
                 .map(|&q| Cell {
@@ -78,15 +74,15 @@ pub fn table(analysis: &Analysis, scenario: &str, load: Load, baseline: &str, qu
                     change: base.filter(|_| !is_baseline).and_then(|b| Change::between(q, b, run)),
                 })
                 .collect();
-            Some(Row {
-                deployment: d.id.clone(),
-                label: d.label.clone(),
+            Row {
+                deployment: run.deployment.clone(),
+                label: analysis.label(&run.deployment).to_string(),
                 is_baseline,
                 requests: run.requests,
                 failed: run.failed_requests,
                 aggregate_only: !run.per_request,
                 cells,
-            })
+            }
         })
         .collect()
 }
@@ -136,31 +132,26 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)]) -> Str
         "| Deployment | Folder | Tool | Scenario | Loads | Requests | Failed | Skipped records |\n\
          |---|---|---|---|---|---:|---:|---:|\n",
     );
-    for d in &analysis.deployments {
-        for sweep in analysis.sweeps() {
-            let runs: Vec<_> = analysis.runs_of(&d.id, &sweep).collect();
-            if runs.is_empty() {
-                continue;
-            }
-            let levels: Vec<String> = runs.iter().map(|r| r.load.level()).collect();
-            let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
-            tools.dedup();
-            let failed: Option<usize> = runs.iter().map(|r| r.failed_requests).sum();
-            let _ = writeln!(
-                md,
-                "| {}{} | {} | {} | {} | {} {} | {} | {} | {} |",
-                esc(&d.label),
-                if d.id == analysis.baseline { " (baseline)" } else { "" },
-                esc(&d.id),
-                tools.join(", "),
-                esc(&sweep.scenario),
-                sweep.kind.axis(),
-                levels.join(", "),
-                runs.iter().map(|r| r.requests).sum::<usize>(),
-                failed.map_or("–".to_string(), |f| f.to_string()),
-                runs.iter().map(|r| r.skipped_rows).sum::<usize>(),
-            );
-        }
+    for runs in analysis.runs_by_deployment_and_sweep() {
+        let first = &runs[0];
+        let levels: Vec<String> = runs.iter().map(|r| r.load.level()).collect();
+        let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
+        tools.dedup();
+        let failed: Option<usize> = runs.iter().map(|r| r.failed_requests).sum();
+        let _ = writeln!(
+            md,
+            "| {}{} | {} | {} | {} | {} {} | {} | {} | {} |",
+            esc(analysis.label(&first.deployment)),
+            if first.deployment == analysis.baseline { " (baseline)" } else { "" },
+            esc(&first.deployment),
+            tools.join(", "),
+            esc(&first.scenario),
+            first.load.kind.axis(),
+            levels.join(", "),
+            runs.iter().map(|r| r.requests).sum::<usize>(),
+            failed.map_or("–".to_string(), |f| f.to_string()),
+            runs.iter().map(|r| r.skipped_rows).sum::<usize>(),
+        );
     }
     md.push('\n');
     write_warnings(&mut md, analysis);

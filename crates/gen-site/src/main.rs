@@ -181,7 +181,7 @@ fn write_site(
 
 /// Stages the report's files; returns their relative paths.
 fn write_report(staging: &Staging, analysis: &Analysis, title: &str) -> Result<Vec<String>, String> {
-    let view = ChartView::all(analysis);
+    let view = ChartView::for_figures(analysis);
     let plot_files: Vec<String> = Figure::ALL
         .par_iter()
         .flat_map(|&figure| {

@@ -36,11 +36,11 @@ pub fn load_line_panel<DB: DrawingBackend>(
         .deployments
         .iter()
         .map(|&d| {
-            let points = a
+            let points: Vec<Point> = a
                 .runs_of(&a.deployments[d].id, sweep)
                 .filter_map(|r| Some((r.load.value?, quantity.of(r)?, band_quantity.and_then(|b| b.of(r)))))
                 .collect();
-            (d, points)
+            (d, thinned(points))
         })
         .filter(|(_, p): &(usize, Vec<_>)| !p.is_empty())
         .collect();
@@ -69,6 +69,7 @@ pub fn load_line_panel<DB: DrawingBackend>(
     let mut hits = Vec::new();
     for (d, points) in &series {
         let c = colour(*d);
+        let width = if points.len() <= MARKED_POINTS { 2 } else { 1 };
         let banded: Vec<(f64, f64, f64)> = points.iter().filter_map(|&(q, v, b)| Some((q, v, b?))).collect();
         if banded.len() > 1 {
             let outline = banded
@@ -81,12 +82,14 @@ pub fn load_line_panel<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(edge, c.mix(0.45).stroke_width(1))).map_err(err)?;
         }
         chart
-            .draw_series(LineSeries::new(points.iter().map(|&(q, v, _)| (q, scale.map(v))), c.stroke_width(2)))
+            .draw_series(LineSeries::new(points.iter().map(|&(q, v, _)| (q, scale.map(v))), c.stroke_width(width)))
             .map_err(err)?
             .label(a.deployments[*d].label.clone());
-        chart
-            .draw_series(points.iter().map(|&(q, v, _)| Circle::new((q, scale.map(v)), 3, c.filled())))
-            .map_err(err)?;
+        if points.len() <= MARKED_POINTS {
+            chart
+                .draw_series(points.iter().map(|&(q, v, _)| Circle::new((q, scale.map(v)), 3, c.filled())))
+                .map_err(err)?;
+        }
         for &(q, v, b) in points {
             let (x, y) = chart.backend_coord(&(q, scale.map(v)));
             let band_text = b
@@ -108,6 +111,21 @@ pub fn load_line_panel<DB: DrawingBackend>(
         }
     }
     Ok(hits)
+}
+
+/// The most points a line draws, about two per pixel of the widest panel: a sweep of more load levels is
+/// thinned evenly (its first and last level kept), so that a figure of very many runs stays small.
+const LINE_POINTS: usize = 1000;
+/// Lines of at most this many points mark each point and are drawn 2 pixels wide; denser ones would only
+/// look thicker, and plotters joins wide segments at sharp angles with spikes that leave the chart.
+const MARKED_POINTS: usize = 100;
+
+fn thinned<T: Copy>(points: Vec<T>) -> Vec<T> {
+    if points.len() <= LINE_POINTS {
+        return points;
+    }
+    let (stride, last) = (points.len().div_ceil(LINE_POINTS), points.len() - 1);
+    points.iter().enumerate().filter(|&(i, _)| i % stride == 0 || i == last).map(|(_, &p)| p).collect()
 }
 
 /// The drawn span of load levels: the measured levels with a margin, not from zero (levels from 8 to 40

@@ -8,6 +8,25 @@ use crate::text::shown;
 use crate::warning::Warning;
 use csv_core::{ReadRecordResult, Reader};
 
+thread_local! {
+    /// A CSV reader built before and free again. Building one computes its automaton, most of the cost of
+    /// reading a one-row file; and csv-core's `Clone` does not copy the automaton whole.
+    static SPARE_CSV_READER: std::cell::Cell<Option<Reader>> = const { std::cell::Cell::new(None) };
+}
+
+/// A CSV reader in its initial state; give it back with [`free_csv_reader`].
+// `Reader::default()` is not `Reader::new()`: it lacks the automaton, and reads nothing.
+#[allow(clippy::unwrap_or_default)]
+pub(crate) fn csv_reader() -> Reader {
+    SPARE_CSV_READER.take().unwrap_or_else(Reader::new)
+}
+
+/// Keeps `reader` for the next [`csv_reader`].
+pub(crate) fn free_csv_reader(mut reader: Reader) {
+    reader.reset();
+    SPARE_CSV_READER.set(Some(reader));
+}
+
 /// The columns every LMBench file has.
 pub const REQUIRED_COLUMNS: [&str; 6] =
     ["prompt_tokens", "generation_tokens", "ttft", "generation_time", "launch_time", "finish_time"];
@@ -93,7 +112,7 @@ impl LmbenchReader {
             qps: key.1,
             text,
             pos: start,
-            csv: Reader::new(),
+            csv: csv_reader(),
             record: vec![0; 256],
             ends: vec![0; 16],
             record_len: 0,
@@ -223,8 +242,8 @@ impl LmbenchReader {
     }
 
     /// The file's bytes, given back once it is read.
-    pub fn into_text(self) -> Vec<u8> {
-        self.text
+    pub fn into_text(mut self) -> Vec<u8> {
+        std::mem::take(&mut self.text)
     }
 
     fn finish(&mut self) -> FileRead {
@@ -250,6 +269,12 @@ impl LmbenchReader {
         run.scenario = Some(self.scenario.clone());
         run.skipped = self.skipped;
         FileRead { found: Found::Runs(vec![run]), warnings }
+    }
+}
+
+impl Drop for LmbenchReader {
+    fn drop(&mut self) {
+        free_csv_reader(std::mem::take(&mut self.csv));
     }
 }
 

@@ -219,28 +219,24 @@ fn lmbench_key(path: &str, bytes: &[u8]) -> Option<(String, f64)> {
 /// The fields of a CSV's first record (up to 64 KiB of it).
 fn first_csv_record(bytes: &[u8]) -> Vec<String> {
     let input = &bytes[..bytes.len().min(64 << 10)];
-    let mut reader = csv_core::Reader::new();
+    let mut reader = lmbench::csv_reader();
     let mut output = vec![0; input.len() + 1];
     let mut ends = vec![0; 4096];
     let (result, _, written, ended) = reader.read_record(input, &mut output, &mut ends);
-    let complete = match result {
-        csv_core::ReadRecordResult::Record => true,
+    let fields = match result {
+        csv_core::ReadRecordResult::Record => fields_of(&output, &ends[..ended]),
         csv_core::ReadRecordResult::InputEmpty => {
             // The whole (short) file is one line without an end: finish it.
             let (result, _, _, more) = reader.read_record(&[], &mut output[written..], &mut ends[ended..]);
-            return if matches!(result, csv_core::ReadRecordResult::Record) {
-                fields_of(&output, &ends[..ended + more])
-            } else {
-                Vec::new()
-            };
+            match result {
+                csv_core::ReadRecordResult::Record => fields_of(&output, &ends[..ended + more]),
+                _ => Vec::new(),
+            }
         }
-        _ => false,
+        _ => Vec::new(),
     };
-    if complete {
-        fields_of(&output, &ends[..ended])
-    } else {
-        Vec::new()
-    }
+    lmbench::free_csv_reader(reader);
+    fields
 }
 
 fn fields_of(output: &[u8], ends: &[usize]) -> Vec<String> {
