@@ -152,8 +152,8 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
 
 /// Escapes text for Markdown (table cells included) wherever it is put: characters with a meaning become
 /// escapes or entities, and what would start a block (a heading, list, quote, rule or code block) where
-/// the text starts a line is escaped too, blanks and a list's number included; so names from the user's
-/// folders render as the text they are, never as markup or HTML. Characters that would act on a terminal
+/// the text starts a line is escaped too, blanks and a list's number included, as are blanks at the end;
+/// so names from the user's folders render as the text they are, never as markup or HTML. Characters that would act on a terminal
 /// are escaped as there.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -179,6 +179,10 @@ pub fn markdown(text: &str) -> String {
         }
         leading = leading && (c == ' ' || c.is_ascii_digit());
     }
+    // Blanks at the end too, which a table cell or a list item would drop.
+    let blanks = out.len() - out.trim_end_matches(' ').len();
+    out.truncate(out.len() - blanks);
+    out.push_str(&"&#32;".repeat(blanks));
     out
 }
 
@@ -305,5 +309,7 @@ mod tests {
         assert_eq!(markdown("  # heading"), "&#32;&#32;\\# heading");
         assert_eq!(markdown("a\nb\t"), "a\\u{a}b\\u{9}");
         assert_eq!(markdown("v1.2 - x"), "v1.2 - x");
+        assert_eq!(markdown("a  "), "a&#32;&#32;");
+        assert_eq!(markdown("  "), "&#32;&#32;");
     }
 }
