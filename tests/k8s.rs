@@ -638,8 +638,11 @@ fn analysis_job_command_writes_the_report_on_the_job_volumes_only() {
     assert_eq!(deployments, ["llm-d/llm-d-llama-3b", "standalone/standalone-vllm-llama-3b"]);
     assert_eq!(summary["runs"].as_array().unwrap().len(), 6);
     assert_eq!(summary["comparisons"].as_array().unwrap().len(), 3);
-    // No problems: the results volumes' lost+found folders, which the Job's user can't read, are passed over.
-    assert_eq!(summary["warnings"], serde_json::json!([]));
+    // The results volumes' lost+found folders, which the Job's user can't read, are passed over silently
+    // (the example's one warning is about its data: a launch rate off the nominal QPS).
+    let warnings = summary["warnings"].as_array().unwrap();
+    assert!(warnings.iter().all(|w| !w.to_string().contains("lost+found")), "{warnings:?}");
+    assert!(warnings.len() <= 1, "{warnings:?}");
     if as_root {
         assert!(fs::metadata(out.join("index.html")).unwrap().uid() == uid);
     }

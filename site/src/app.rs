@@ -16,7 +16,7 @@ use serving_compare::compare::{Quantity, Rate};
 use serving_compare::findings::key_findings;
 use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
-use serving_compare::model::{LoadKind, RequestLog};
+use serving_compare::model::{LoadKind, RequestLog, Sweep};
 use serving_compare::report::{self, TABLE_QUANTITIES};
 use serving_compare::slo::{SloReport, SLO_METRICS};
 use serving_compare::stats::Stat;
@@ -569,30 +569,28 @@ fn message(area: &Area, text: &str) -> Result<Vec<Hit>, String> {
 #[component]
 fn Overview(loaded: Arc<Loaded>) -> impl IntoView {
     let a = &loaded.analysis;
+    // The runs of each deployment in each sweep come deployment after deployment, as the deployments do.
+    let mut by_sweep = a.runs_by_deployment_and_sweep().peekable();
     let rows = a
         .deployments
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let sweeps = a
-                .sweeps()
-                .into_iter()
-                .filter_map(|sweep| {
-                    let runs: Vec<_> = a.runs_of(&d.id, &sweep).collect();
+            let sweeps = std::iter::from_fn(|| by_sweep.next_if(|runs| runs[0].deployment == d.id))
+                .map(|runs| {
+                    let sweep = Sweep { scenario: runs[0].scenario.clone(), kind: runs[0].load.kind };
                     let levels: Vec<String> =
                         runs.iter().map(|r| format!("{} ({})", r.load.level(), r.requests)).collect();
                     let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
                     tools.dedup();
                     let failed: usize = runs.iter().filter_map(|r| r.failed_requests).sum();
                     let failed = (failed > 0).then(|| format!("; {failed} failed"));
-                    (!runs.is_empty()).then(|| {
-                        view! {
-                            <div>
-                                <b>{sweep.to_string()}</b>" ("{sweep.kind.axis()}"): "{levels.join(", ")}{failed}
-                                <span class="tool">{format!(" · {}", tools.join(", "))}</span>
-                            </div>
-                        }
-                    })
+                    view! {
+                        <div>
+                            <b>{sweep.to_string()}</b>" ("{sweep.kind.axis()}"): "{levels.join(", ")}{failed}
+                            <span class="tool">{format!(" · {}", tools.join(", "))}</span>
+                        </div>
+                    }
                 })
                 .collect_view();
             view! {

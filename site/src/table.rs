@@ -64,7 +64,13 @@ mod tests {
         ]
         .into_iter()
         .map(|(path, ttft)| {
-            (path.to_string(), read(path, format!("{header}10,11,{ttft},1.0,0,10\n").into_bytes()).found)
+            // Enough requests for intervals, the TTFT varying a little and without a trend.
+            let mut text = header.to_string();
+            for i in 0..400 {
+                let ttft = ttft.parse::<f64>().unwrap() * (1.0 + (i % 10) as f64 * 0.01);
+                text.push_str(&format!("10,11,{ttft},1.0,{i},{}\n", i as f64 + ttft + 1.0));
+            }
+            (path.to_string(), read(path, text.into_bytes()).found)
         })
         .collect();
         let mut warnings = Vec::new();
@@ -91,6 +97,8 @@ mod tests {
         let mut state = ViewState { baseline: Some("slow".into()), ..ViewState::default() };
         state.toggle("fast");
         let view = state.resolve(&a, &Slo::default());
+        // As the page does when the baseline changes.
+        let a = a.with_settings(&view.baseline, a.config);
         let tables = comparison_tables(&a, &view);
         let at_1: Vec<&str> = tables[0].rows.iter().map(|r| r.deployment.as_str()).collect();
         assert_eq!(at_1, ["slow", "base"]);

@@ -11,6 +11,7 @@ use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, RequestLog, Sweep, Throughput, DEFAULT_SCENARIO};
 use crate::sorting::{sort_by, sort_dedup};
 use crate::stats::Summary;
+use crate::text::shown;
 use crate::warning::Warning;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -36,8 +37,27 @@ pub struct RunKey {
 impl RunKey {
     /// The one order of runs everywhere: deployment id, scenario, load.
     pub fn order(&self, other: &RunKey) -> Ordering {
-        (&self.deployment, &self.scenario).cmp(&(&other.deployment, &other.scenario)).then(self.load.order(other.load))
+        key_order((&self.deployment, &self.scenario, self.load), (&other.deployment, &other.scenario, other.load))
     }
+}
+
+/// [`RunKey::order`] on borrowed keys: (deployment id, scenario, load).
+fn key_order(a: (&str, &str, Load), b: (&str, &str, Load)) -> Ordering {
+    (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.order(b.2))
+}
+
+fn key(run: &Run) -> (&str, &str, Load) {
+    (&run.deployment, &run.scenario, run.load)
+}
+
+/// The order of the runs of one sweep: scenario, kind and value of the load, deployment id.
+fn load_order(a: &Run, b: &Run) -> Ordering {
+    a.scenario.cmp(&b.scenario).then(a.load.order(b.load)).then(a.deployment.cmp(&b.deployment))
+}
+
+/// The run of `runs` (in [`RunKey::order`]) with this key, found by bisection.
+pub fn find_run<'a>(runs: &'a [Run], deployment: &str, scenario: &str, load: Load) -> Option<&'a Run> {
+    runs.binary_search_by(|run| key_order(key(run), (deployment, scenario, load))).ok().map(|i| &runs[i])
 }
 
 /// How runs are keyed: how deployments are named, and a scenario for every run instead of the files'.
@@ -240,7 +260,7 @@ fn aggregates_of(part: &Sourced) -> Aggregates {
 fn pooled(logs: &[(&str, &RequestLog)], evidence: &Evidence) -> Aggregates {
     let logs: Vec<&RequestLog> = logs.iter().map(|(_, log)| *log).collect();
     let durations: Option<Vec<f64>> = logs.iter().map(|l| l.duration_s()).collect();
-    let duration_s = durations.map(|d| d.iter().sum::<f64>());
+    let duration_s = durations.map(|d| d.iter().sum::<f64>()).filter(|d| d.is_finite());
     let ok = || logs.iter().flat_map(|l| l.requests.iter()).filter(|r| r.ok);
     let requests = ok().count();
     let output: f64 = ok().map(|r| r.output_tokens).filter(|t| t.is_finite()).sum();
@@ -268,7 +288,7 @@ fn averaged(parts: &[Sourced]) -> Aggregates {
     }
     let mean = |values: Vec<Option<f64>>| -> Option<f64> {
         let known: Option<Vec<f64>> = values.into_iter().collect();
-        known.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        known.filter(|v| !v.is_empty()).map(|v| crate::stats::mean(&v))
     };
     let sum_counts = |values: Vec<Option<usize>>| -> Option<usize> { values.into_iter().sum() };
     let mut metrics = [Summary::UNKNOWN; Metric::ALL.len()];
@@ -281,7 +301,7 @@ fn averaged(parts: &[Sourced]) -> Aggregates {
     Aggregates {
         requests: each.iter().map(|a| a.requests).sum(),
         failed: sum_counts(each.iter().map(|a| a.failed).collect()),
-        duration_s: each.iter().map(|a| a.duration_s).sum(),
+        duration_s: each.iter().map(|a| a.duration_s).sum::<Option<f64>>().filter(|d| d.is_finite()),
         throughput: Throughput {
             requests_per_s: mean(each.iter().map(|a| a.throughput.requests_per_s).collect()),
             output_tokens_per_s: mean(each.iter().map(|a| a.throughput.output_tokens_per_s).collect()),
@@ -309,6 +329,9 @@ pub struct Analysis {
     estimates: SharedEstimates,
     /// Whether `comparisons` were computed (see [`Analysis::pending`]).
     compared: bool,
+    /// Indices of `runs` by scenario, load and deployment: the runs of one sweep, and of one load, side by
+    /// side, so that queries by load take logarithmic time and the report's cost grows as n log n.
+    by_load: Vec<usize>,
 }
 
 /// Intervals shared between copies of an analysis; not part of what an analysis is (equal always).
@@ -358,14 +381,15 @@ impl Analysis {
         if runs.is_empty() {
             return Err("no run could be analysed: no result file had a usable record".to_string());
         }
-        sort_by(&mut runs, |a, b| key_of(a).order(&key_of(b)));
+        sort_by(&mut runs, |a, b| key_order(key(a), key(b)));
         let mut ids: Vec<&str> = runs.iter().map(|r| r.deployment.as_str()).collect();
         ids.dedup();
         let deployments = label_deployments(&ids, root_label);
         let baseline = choose_baseline(&deployments, baseline)?;
         warnings.extend(launch_rate_warnings(&runs));
         crate::warning::sort(&mut warnings);
-        let estimates = SharedEstimates::default();
+        let mut by_load: Vec<usize> = (0..runs.len()).collect();
+        sort_by(&mut by_load, |&a, &b| load_order(&runs[a], &runs[b]));
         Ok(Analysis {
             deployments,
             baseline,
@@ -373,8 +397,9 @@ impl Analysis {
             comparisons: Vec::new(),
             warnings,
             config,
-            estimates,
+            estimates: SharedEstimates::default(),
             compared: false,
+            by_load,
         })
     }
 
@@ -426,17 +451,19 @@ impl Analysis {
 
     /// The comparison of one deployment with the baseline at one scenario and load.
     pub fn comparison(&self, deployment: &str, scenario: &str, load: Load) -> Option<&Comparison> {
-        self.comparisons
-            .iter()
-            .find(|c| c.deployment == deployment && c.scenario == scenario && c.load.order(load).is_eq())
+        // In the order of the runs they compare.
+        let at = self.comparisons.binary_search_by(|c| {
+            key_order((c.deployment.as_str(), c.scenario.as_str(), c.load), (deployment, scenario, load))
+        });
+        at.ok().map(|i| &self.comparisons[i])
     }
 
     pub fn deployment_index(&self, id: &str) -> Option<usize> {
-        self.deployments.iter().position(|d| d.id == id)
+        self.deployments.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
     }
 
     pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
-        self.deployments.iter().find(|d| d.id == id).map_or(id, |d| d.label.as_str())
+        self.deployment_index(id).map_or(id, |i| self.deployments[i].label.as_str())
     }
 
     /// Scenarios in name order.
@@ -448,31 +475,50 @@ impl Analysis {
 
     /// Each scenario with each kind of load it was run at: what one chart's load axis shows.
     pub fn sweeps(&self) -> Vec<Sweep> {
-        let mut sweeps: Vec<Sweep> =
-            self.runs.iter().map(|r| Sweep { scenario: r.scenario.clone(), kind: r.load.kind }).collect();
-        sort_dedup(&mut sweeps);
+        let mut sweeps: Vec<Sweep> = Vec::new();
+        for run in self.by_load.iter().map(|&i| &self.runs[i]) {
+            if sweeps.last().is_none_or(|last| last.scenario != run.scenario || last.kind != run.load.kind) {
+                sweeps.push(Sweep { scenario: run.scenario.clone(), kind: run.load.kind });
+            }
+        }
         sweeps
     }
 
     /// The loads of a sweep over all deployments, ascending (unbounded last).
     pub fn levels(&self, sweep: &Sweep) -> Vec<Load> {
         let mut levels: Vec<Load> = self.runs_in(sweep).map(|r| r.load).collect();
-        sort_by(&mut levels, |a, b| a.order(*b));
         levels.dedup_by(|a, b| a.order(*b).is_eq());
         levels
     }
 
     pub fn run(&self, deployment: &str, scenario: &str, load: Load) -> Option<&Run> {
-        self.runs.iter().find(|r| r.deployment == deployment && r.scenario == scenario && r.load.order(load).is_eq())
+        find_run(&self.runs, deployment, scenario, load)
     }
 
-    fn runs_in<'a>(&'a self, sweep: &'a Sweep) -> impl Iterator<Item = &'a Run> + 'a {
-        self.runs.iter().filter(move |r| r.scenario == sweep.scenario && r.load.kind == sweep.kind)
+    /// The runs of one sweep, by load and then deployment id.
+    pub fn runs_in<'a>(&'a self, sweep: &Sweep) -> impl Iterator<Item = &'a Run> + 'a {
+        let place = |run: &Run| (run.scenario.as_str(), run.load.kind).cmp(&(sweep.scenario.as_str(), sweep.kind));
+        self.by_load[bisect(&self.by_load, |&i| place(&self.runs[i]))].iter().map(|&i| &self.runs[i])
+    }
+
+    /// The runs of one scenario at one load, by deployment id.
+    pub fn runs_at<'a>(&'a self, scenario: &str, load: Load) -> impl Iterator<Item = &'a Run> + 'a {
+        let place = |run: &Run| run.scenario.as_str().cmp(scenario).then(run.load.order(load));
+        self.by_load[bisect(&self.by_load, |&i| place(&self.runs[i]))].iter().map(|&i| &self.runs[i])
     }
 
     /// The runs of one deployment in one sweep, by load.
-    pub fn runs_of<'a>(&'a self, deployment: &'a str, sweep: &'a Sweep) -> impl Iterator<Item = &'a Run> + 'a {
-        self.runs_in(sweep).filter(move |r| r.deployment == deployment)
+    pub fn runs_of<'a>(&'a self, deployment: &str, sweep: &Sweep) -> impl Iterator<Item = &'a Run> + 'a {
+        let wanted = (deployment, sweep.scenario.as_str(), sweep.kind);
+        self.runs
+            [bisect(&self.runs, |run| (run.deployment.as_str(), run.scenario.as_str(), run.load.kind).cmp(&wanted))]
+        .iter()
+    }
+
+    /// The runs of each deployment in each sweep it has runs in: consecutive slices of `runs`.
+    pub fn runs_by_deployment_and_sweep(&self) -> impl Iterator<Item = &[Run]> {
+        self.runs
+            .chunk_by(|a, b| (&a.deployment, &a.scenario, a.load.kind) == (&b.deployment, &b.scenario, b.load.kind))
     }
 
     pub fn total_requests(&self) -> usize {
@@ -514,17 +560,22 @@ fn launch_rate_warnings(runs: &[Run]) -> Vec<Warning> {
     warnings
 }
 
-fn key_of(run: &Run) -> RunKey {
-    RunKey { deployment: run.deployment.clone(), scenario: run.scenario.clone(), load: run.load }
+/// Where in `items` (ordered by `place`) the items are that `place` finds `Equal`, by bisection.
+fn bisect<T>(items: &[T], place: impl Fn(&T) -> Ordering) -> std::ops::Range<usize> {
+    items.partition_point(|item| place(item).is_lt())..items.partition_point(|item| place(item).is_le())
 }
 
 /// Labels are the id's last component, or the whole id where two deployments would share one.
 fn label_deployments(ids: &[&str], root_label: &str) -> Vec<Deployment> {
-    let short = |id: &str| if id == "." { root_label.to_string() } else { deployment_label(id).to_string() };
+    let short = |id: &'_ str| if id == "." { root_label.to_string() } else { deployment_label(id).to_string() };
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for &id in ids {
+        *uses.entry(short(id)).or_default() += 1;
+    }
     ids.iter()
         .map(|&id| {
             let label = short(id);
-            let shared = ids.iter().filter(|&&other| short(other) == label).count() > 1;
+            let shared = uses[&label] > 1;
             Deployment { id: id.to_string(), label: if shared { id.to_string() } else { label } }
         })
         .collect()
@@ -545,12 +596,116 @@ fn choose_baseline(deployments: &[Deployment], wanted: Option<&str>) -> Result<S
     match by_label.as_slice() {
         [one] => Ok(one.id.clone()),
         [] => Err(format!(
-            "--baseline `{wanted}` names no deployment; the deployments are: {}",
-            deployments.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+            "--baseline `{}` names no deployment; the deployments are: {}",
+            shown(wanted),
+            listed(deployments.iter())
         )),
-        many => Err(format!(
-            "--baseline `{wanted}` is ambiguous; give one of: {}",
-            many.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
-        )),
+        many => {
+            Err(format!("--baseline `{}` is ambiguous; give one of: {}", shown(wanted), listed(many.iter().copied())))
+        }
+    }
+}
+
+/// The ids of `deployments`, the first twenty of them.
+fn listed<'a>(deployments: impl ExactSizeIterator<Item = &'a Deployment>) -> String {
+    const LISTED: usize = 20;
+    let more = deployments.len().saturating_sub(LISTED);
+    let ids: Vec<&str> = deployments.take(LISTED).map(|d| d.id.as_str()).collect();
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!("{}{more}", ids.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LoadKind;
+    use proptest::prelude::*;
+
+    fn run(deployment: &str, scenario: &str, load: Load) -> Run {
+        Run {
+            deployment: deployment.to_string(),
+            scenario: scenario.to_string(),
+            qps: load.qps_value(),
+            load,
+            format: Format::LmbenchCsv,
+            tool_version: None,
+            files: Vec::new(),
+            per_request: true,
+            requests: 1,
+            failed_requests: Some(0),
+            skipped_rows: 0,
+            duration_s: Some(1.0),
+            throughput: Throughput { requests_per_s: Some(1.0), ..Throughput::default() },
+            metrics: Metrics([Summary::UNKNOWN; Metric::ALL.len()]),
+            evidence: Evidence::default(),
+            repetitions: Vec::new(),
+        }
+    }
+
+    proptest! {
+        /// The queries that bisect the sorted runs and the index by load give what their definitions do.
+        #[test]
+        fn queries_by_key_and_by_load_equal_their_definitions(
+            keys in prop::collection::btree_set((0..5usize, 0..3usize, any::<bool>(), prop::option::of(1..6u8)), 1..80)
+        ) {
+            // Given in reverse, to be sorted.
+            let a = Analysis::new(runs_of(&keys).into_iter().rev().collect(), Vec::new(), "root", None, StatsConfig::default())
+                .unwrap();
+            let same = |x: &Run, y: &Run| key_order(key(x), key(y)).is_eq();
+            let mut sweeps: Vec<Sweep> =
+                a.runs.iter().map(|r| Sweep { scenario: r.scenario.clone(), kind: r.load.kind }).collect();
+            sort_dedup(&mut sweeps);
+            prop_assert_eq!(a.sweeps(), sweeps.clone());
+            for sweep in &sweeps {
+                let mut naive: Vec<&Run> =
+                    a.runs.iter().filter(|r| r.scenario == sweep.scenario && r.load.kind == sweep.kind).collect();
+                sort_by(&mut naive, |x, y| load_order(x, y));
+                let got: Vec<&Run> = a.runs_in(sweep).collect();
+                prop_assert!(got.len() == naive.len() && got.iter().zip(&naive).all(|(x, y)| same(x, y)));
+                let mut levels: Vec<Load> = naive.iter().map(|r| r.load).collect();
+                levels.dedup_by(|x, y| x.order(*y).is_eq());
+                prop_assert_eq!(a.levels(sweep), levels.clone());
+                for load in levels {
+                    let at: Vec<&Run> = naive.iter().copied().filter(|r| r.load.order(load).is_eq()).collect();
+                    let got: Vec<&Run> = a.runs_at(&sweep.scenario, load).collect();
+                    prop_assert!(got.len() == at.len() && got.iter().zip(&at).all(|(x, y)| same(x, y)));
+                    for d in &a.deployments {
+                        let naive = a.runs.iter().find(|r| r.deployment == d.id && r.scenario == sweep.scenario && r.load.order(load).is_eq());
+                        prop_assert_eq!(a.run(&d.id, &sweep.scenario, load).map(key), naive.map(key));
+                    }
+                }
+                for d in &a.deployments {
+                    let naive: Vec<&Run> = a.runs.iter().filter(|r| r.deployment == d.id && r.scenario == sweep.scenario && r.load.kind == sweep.kind).collect();
+                    let got: Vec<&Run> = a.runs_of(&d.id, sweep).collect();
+                    prop_assert!(got.len() == naive.len() && got.iter().zip(&naive).all(|(x, y)| same(x, y)));
+                }
+            }
+            let chunks: usize = a.runs_by_deployment_and_sweep().map(<[Run]>::len).sum();
+            prop_assert_eq!(chunks, a.runs.len());
+            for (i, d) in a.deployments.iter().enumerate() {
+                prop_assert_eq!(a.deployment_index(&d.id), Some(i));
+            }
+            prop_assert_eq!(a.deployment_index("none"), None);
+        }
+    }
+
+    fn runs_of(keys: &std::collections::BTreeSet<(usize, usize, bool, Option<u8>)>) -> Vec<Run> {
+        keys.iter()
+            .map(|&(d, s, concurrency, v)| {
+                let kind = if concurrency { LoadKind::Concurrency } else { LoadKind::Qps };
+                run(&format!("d{d}"), &format!("s{s}"), Load { kind, value: v.map(f64::from) })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn labels_are_shared_only_where_they_would_clash() {
+        let labels = label_deployments(&["a/x", "b/x", "c/y", "."], "root");
+        let labels: Vec<&str> = labels.iter().map(|d| d.label.as_str()).collect();
+        assert_eq!(labels, ["a/x", "b/x", "y", "root"]);
+        let many: Vec<Deployment> = (0..30).map(|i| Deployment { id: format!("d{i}"), label: String::new() }).collect();
+        let message = choose_baseline(&many, Some("nope\u{1b}[2J")).unwrap_err();
+        assert!(message.starts_with("--baseline `nope\\u{1b}[2J` names no deployment; the deployments are: d0, d1,"));
+        assert!(message.ends_with("d19 and 10 more"), "{message}");
     }
 }

@@ -1,7 +1,7 @@
 //! What is compared and how: the quantities read off a run (a metric's statistic or a throughput
 //! figure), and each deployment's % change against the baseline with the better direction explicit.
 
-use crate::analysis::Run;
+use crate::analysis::{find_run, Run};
 use crate::evidence::LEVELS;
 use crate::inference::{self, Assessed, Estimate, Estimates, Method, StatsConfig};
 use crate::metric::{Better, Metric};
@@ -101,7 +101,8 @@ pub struct Change {
     pub stat: Option<&'static str>,
     pub baseline_value: f64,
     pub value: f64,
-    /// `(value - baseline) / baseline * 100`; `None` when the baseline is 0.
+    /// `(value - baseline) / baseline * 100`; `None` when the baseline is 0 or the change is beyond f64's
+    /// range (a baseline of 1e-306 tokens/s, say).
     pub change_pct: Option<f64>,
     pub better: Better,
     /// The interval of the % change; `None` without one (see `reason`).
@@ -189,9 +190,10 @@ impl Change {
     }
 }
 
-/// `(value - baseline) / baseline * 100`; `None` when the baseline is 0.
+/// `(value - baseline) / baseline * 100`; `None` when the baseline is 0 or the change is beyond f64's
+/// range (a baseline of 1e-306 tokens/s, say).
 fn pct(baseline: f64, value: f64) -> Option<f64> {
-    (baseline != 0.0).then(|| (value - baseline) / baseline * 100.0)
+    Some((value - baseline) / baseline * 100.0).filter(|pct| pct.is_finite())
 }
 
 /// The % change of `quantity` from the baseline run to another run, when both have it.
@@ -310,13 +312,11 @@ pub fn headlines(comparisons: &[Comparison]) -> Vec<Headline> {
 }
 
 /// Each run but the baseline's with the baseline's run of the same scenario and load, where there is
-/// one.
+/// one. `runs` are in [`crate::analysis::RunKey::order`].
 fn pairs<'a>(runs: &'a [Run], baseline: &'a str) -> impl Iterator<Item = (&'a Run, &'a Run)> + 'a {
-    let base_runs: Vec<&Run> = runs.iter().filter(|r| r.deployment == baseline).collect();
-    runs.iter().filter(move |run| run.deployment != baseline).filter_map(move |run| {
-        let base = base_runs.iter().find(|b| b.scenario == run.scenario && b.load.order(run.load).is_eq())?;
-        Some((*base, run))
-    })
+    runs.iter()
+        .filter(move |run| run.deployment != baseline)
+        .filter_map(move |run| Some((find_run(runs, baseline, &run.scenario, run.load)?, run)))
 }
 
 /// Compares every non-baseline run with the baseline's run of the same scenario and load, where there
@@ -356,6 +356,14 @@ pub fn prepare(runs: &[Run], baseline: &str, config: &StatsConfig, known: &mut E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_beyond_f64_or_from_zero_have_no_percentage() {
+        assert_eq!(pct(2.0, 1.5), Some(-25.0));
+        assert_eq!(pct(0.0, 1.0), None);
+        assert_eq!(pct(0.0, 0.0), None);
+        assert_eq!(pct(2e-306, 60.0), None);
+    }
 
     #[test]
     fn compared_quantities_cover_latency_percentiles_means_and_throughput() {

@@ -87,10 +87,17 @@ impl Metric {
 
     /// The metric's value for one request, or `None` when it is undefined or unknown for that request:
     /// TPOT needs at least two output tokens (unless the file states it), the decode rate a positive
-    /// generation time. ITL is not a per-request value: its gaps are pooled over the run.
+    /// generation time. ITL is not a per-request value: its gaps are pooled over the run. Readers keep only
+    /// requests whose values are all finite ([`unusable`]); the filter here is a second line of defence.
     #[inline]
     pub fn of(self, r: &Request) -> Option<f64> {
-        let value = match self {
+        self.computed(r).filter(|v| v.is_finite())
+    }
+
+    /// The value as computed, `NaN` when unknown, possibly infinite.
+    #[inline]
+    fn computed(self, r: &Request) -> Option<f64> {
+        Some(match self {
             Metric::Ttft => r.ttft,
             Metric::GenerationTime => r.generation_time,
             Metric::E2eLatency => r.e2e_latency(),
@@ -100,8 +107,27 @@ impl Metric {
             Metric::PromptTokens => r.input_tokens,
             Metric::GenerationTokens => r.output_tokens,
             Metric::Tpot | Metric::Itl | Metric::DecodeTokensPerS => return None,
-        };
-        // Unknown values are NaN; a derived value can overflow (a decode rate over a subnormal time).
-        value.is_finite().then_some(value)
+        })
     }
+}
+
+/// Why a successful request can't be used although the reader accepted each of its values: a metric
+/// computed from them is infinite (an end-to-end latency beyond f64's range, a decode rate over a
+/// subnormal generation time, a TPOT over `output tokens − 1` = 2e-16) or negative. Readers skip such a
+/// request with this as the reason, so that every value reaching the statistics and charts is finite.
+pub fn unusable(r: &Request) -> Option<String> {
+    if !r.ok {
+        return None;
+    }
+    Metric::ALL.into_iter().find_map(|metric| {
+        let value = metric.computed(r)?;
+        let problem = if value.is_infinite() {
+            "is infinite"
+        } else if value < 0.0 {
+            "is negative"
+        } else {
+            return None;
+        };
+        Some(format!("`{}` computed from its values {problem}", metric.key()))
+    })
 }

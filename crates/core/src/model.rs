@@ -3,6 +3,7 @@
 
 use crate::metric::Metric;
 use crate::stats::Summary;
+use crate::text::number;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
@@ -112,7 +113,7 @@ impl Load {
     /// The level as a number on its axis (`∞` for unbounded), without the unit: `0.5`, `10`, `∞`.
     pub fn level(self) -> String {
         match self.value {
-            Some(v) => format!("{v}"),
+            Some(v) => number(v),
             None => "∞".to_string(),
         }
     }
@@ -124,7 +125,7 @@ impl Load {
             LoadKind::Concurrency => "concurrency",
         };
         match self.value {
-            Some(v) => format!("{kind}={v}"),
+            Some(v) => format!("{kind}={}", number(v)),
             None => format!("{kind}=inf"),
         }
     }
@@ -148,7 +149,7 @@ impl Load {
 impl fmt::Display for Load {
     /// `0.5 QPS`, `concurrency 8`, `unbounded QPS`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.kind, self.value) {
+        match (self.kind, self.value.map(number)) {
             (LoadKind::Qps, Some(v)) => write!(f, "{v} QPS"),
             (LoadKind::Qps, None) => write!(f, "unbounded QPS"),
             (LoadKind::Concurrency, Some(v)) => write!(f, "concurrency {v}"),

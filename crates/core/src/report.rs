@@ -66,16 +66,13 @@ impl Row {
 /// then in deployment order.
 pub fn table(analysis: &Analysis, scenario: &str, load: Load, quantities: &[Quantity]) -> Vec<Row> {
     let baseline = analysis.baseline.as_str();
-    let baseline_first = analysis
-        .deployments
-        .iter()
-        .filter(|d| d.id == baseline)
-        .chain(analysis.deployments.iter().filter(|d| d.id != baseline));
-    baseline_first
-        .filter_map(|d| {
-            let run = analysis.run(&d.id, scenario, load)?;
-            let is_baseline = d.id == baseline;
-            let comparison = analysis.comparison(&d.id, scenario, load).filter(|_| !is_baseline);
+    let base = analysis.run(baseline, scenario, load);
+    let others = analysis.runs_at(scenario, load).filter(|run| run.deployment != baseline);
+    base.into_iter()
+        .chain(others)
+        .map(|run| {
+            let is_baseline = run.deployment == baseline;
+            let comparison = analysis.comparison(&run.deployment, scenario, load).filter(|_| !is_baseline);
             let cells = quantities
                 .iter()
                 .map(|&q| Cell {
@@ -84,16 +81,16 @@ pub fn table(analysis: &Analysis, scenario: &str, load: Load, quantities: &[Quan
                     change: comparison.and_then(|c| c.change(q)).cloned(),
                 })
                 .collect();
-            Some(Row {
-                deployment: d.id.clone(),
-                label: d.label.clone(),
+            Row {
+                deployment: run.deployment.clone(),
+                label: analysis.label(&run.deployment).to_string(),
                 is_baseline,
                 requests: run.requests,
                 failed: run.failed_requests,
                 aggregate_only: !run.per_request,
                 unstable: run.evidence.unstable().then(|| run.evidence.steady().and_then(|s| s.reason())).flatten(),
                 cells,
-            })
+            }
         })
         .collect()
 }
@@ -151,31 +148,26 @@ pub fn markdown(analysis: &Analysis, title: &str, plots: &[(&str, &str)], slo: O
         "| Deployment | Folder | Tool | Scenario | Loads | Requests | Failed | Skipped records |\n\
          |---|---|---|---|---|---:|---:|---:|\n",
     );
-    for d in &analysis.deployments {
-        for sweep in analysis.sweeps() {
-            let runs: Vec<_> = analysis.runs_of(&d.id, &sweep).collect();
-            if runs.is_empty() {
-                continue;
-            }
-            let levels: Vec<String> = runs.iter().map(|r| r.load.level()).collect();
-            let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
-            tools.dedup();
-            let failed: Option<usize> = runs.iter().map(|r| r.failed_requests).sum();
-            let _ = writeln!(
-                md,
-                "| {}{} | {} | {} | {} | {} {} | {} | {} | {} |",
-                esc(&d.label),
-                if d.id == analysis.baseline { " (baseline)" } else { "" },
-                esc(&d.id),
-                tools.join(", "),
-                esc(&sweep.scenario),
-                sweep.kind.axis(),
-                levels.join(", "),
-                runs.iter().map(|r| r.requests).sum::<usize>(),
-                failed.map_or("–".to_string(), |f| f.to_string()),
-                runs.iter().map(|r| r.skipped_rows).sum::<usize>(),
-            );
-        }
+    for runs in analysis.runs_by_deployment_and_sweep() {
+        let first = &runs[0];
+        let levels: Vec<String> = runs.iter().map(|r| r.load.level()).collect();
+        let mut tools: Vec<&str> = runs.iter().map(|r| r.format.tool()).collect();
+        tools.dedup();
+        let failed: Option<usize> = runs.iter().map(|r| r.failed_requests).sum();
+        let _ = writeln!(
+            md,
+            "| {}{} | {} | {} | {} | {} {} | {} | {} | {} |",
+            esc(analysis.label(&first.deployment)),
+            if first.deployment == analysis.baseline { " (baseline)" } else { "" },
+            esc(&first.deployment),
+            tools.join(", "),
+            esc(&first.scenario),
+            first.load.kind.axis(),
+            levels.join(", "),
+            runs.iter().map(|r| r.requests).sum::<usize>(),
+            failed.map_or("–".to_string(), |f| f.to_string()),
+            runs.iter().map(|r| r.skipped_rows).sum::<usize>(),
+        );
     }
     md.push('\n');
     write_warnings(&mut md, analysis);
@@ -386,7 +378,7 @@ fn write_warnings(md: &mut String, analysis: &Analysis) {
 pub fn terminal(analysis: &Analysis, width: Option<usize>, slo: Option<&SloReport>) -> String {
     let mut out = String::new();
     for finding in key_findings(analysis, slo) {
-        let _ = writeln!(out, "* {}", text::shown_whole(&finding));
+        let _ = writeln!(out, "* {}", text::markdown(&finding));
     }
     out.push('\n');
     let _ = writeln!(

@@ -198,17 +198,33 @@ pub fn percentile_of_sorted(sorted: &[f64], q: f64) -> f64 {
     bench_stats::quantile::type7(sorted, (q / 100.0).clamp(0.0, 1.0)).expect("a sample to summarise")
 }
 
+/// The mean of finite values: finite, even where their sum is not (values near f64's largest).
 pub fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
+    let n = values.len() as f64;
+    let sum: f64 = values.iter().sum();
+    if sum.is_finite() {
+        sum / n
+    } else {
+        values.iter().map(|v| v / n).sum()
+    }
 }
 
 /// Sample standard deviation (n - 1 in the denominator), two-pass for accuracy; `None` below two values.
+/// Finite for finite values: where the squares overflow, the deviations are scaled down by the largest.
 pub fn sample_std(values: &[f64], mean: f64) -> Option<f64> {
     if values.len() < 2 {
         return None;
     }
-    let squares: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-    Some((squares / (values.len() - 1) as f64).sqrt())
+    let spread = |scale: f64| {
+        let squares: f64 = values.iter().map(|v| ((v - mean) / scale).powi(2)).sum();
+        (squares / (values.len() - 1) as f64).sqrt() * scale
+    };
+    let std = spread(1.0);
+    if std.is_finite() {
+        return Some(std);
+    }
+    let largest = values.iter().map(|v| (v - mean).abs()).fold(0.0, f64::max);
+    Some(spread(largest))
 }
 
 #[cfg(test)]
@@ -238,6 +254,20 @@ mod tests {
         assert_eq!(Summary::of(&mut []), Summary { n: Some(0), ..Summary::UNKNOWN });
         let s = Summary::of(&mut [2.5]);
         assert_eq!((s.n, s.mean, s.std, s.p99, s.min), (Some(1), Some(2.5), None, Some(2.5), Some(2.5)));
+    }
+
+    #[test]
+    fn huge_values_give_finite_statistics() {
+        let s = Summary::of(&mut [1.7e308, 1.7e308, 1e308, 0.0]);
+        assert_eq!(s.mean, Some(1.7e308 / 4.0 * 2.0 + 1e308 / 4.0));
+        let std = s.std.unwrap();
+        // statistics.stdev([1.7, 1.7, 1.0, 0.0]) = 0.8041558721209879
+        assert!((std / 1e308 - 0.8041558721209879).abs() < 1e-12, "{std}");
+        assert_eq!(s.max, Some(1.7e308));
+        let s = Summary::of(&mut [f64::MAX, f64::MAX]);
+        assert_eq!((s.mean, s.std, s.p50), (Some(f64::MAX), Some(0.0), Some(f64::MAX)));
+        let s = Summary::of(&mut [0.0, f64::MAX]);
+        assert!(s.std.unwrap().is_finite() && s.mean.unwrap().is_finite());
     }
 
     #[test]

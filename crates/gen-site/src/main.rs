@@ -155,7 +155,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", text::terminal(&message));
             ExitCode::FAILURE
         }
     }
@@ -260,10 +260,11 @@ fn failing_states(analysis: &Analysis, fail_on: &[FailOn]) -> Vec<String> {
     found
 }
 
+/// Prints the warnings on stderr, names from the input escaped so that they can't act on the terminal.
 fn report_warnings(warnings: &[Warning]) {
     let mut stderr = std::io::stderr().lock();
     for warning in warnings {
-        let _ = writeln!(stderr, "warning: {warning}");
+        let _ = writeln!(stderr, "warning: {}", text::terminal(&warning.to_string()));
     }
 }
 
@@ -293,7 +294,7 @@ fn write_report(
     slo: Option<&SloReport>,
     title: &str,
 ) -> Result<Vec<String>, String> {
-    let view = ChartView::all(analysis);
+    let view = ChartView::for_figures(analysis);
     let plot_files: Vec<String> = Figure::ALL
         .par_iter()
         .flat_map(|&figure| {

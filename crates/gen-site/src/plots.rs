@@ -4,6 +4,8 @@ use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 use serving_compare::analysis::Analysis;
 use serving_compare::charts::{ChartView, Figure};
+use serving_compare::text;
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Once;
 
@@ -26,12 +28,15 @@ pub fn png(figure: Figure, analysis: &Analysis, view: &ChartView, path: &Path) -
     figure.draw(&root, analysis, view)
 }
 
-/// Draws `figure` as SVG text.
+/// Draws `figure` as SVG text: valid XML whatever characters the names drawn hold.
 pub fn svg(figure: Figure, analysis: &Analysis, view: &ChartView) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, figure.size(view)).into_drawing_area();
         figure.draw(&root, analysis, view)?;
     }
-    Ok(svg)
+    Ok(match text::xml(&svg) {
+        Cow::Owned(valid) => valid,
+        Cow::Borrowed(_) => svg,
+    })
 }

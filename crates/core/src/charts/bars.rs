@@ -1,8 +1,8 @@
 //! Grouped bars per load level and deployment: a quantity, or its % change against the baseline.
 
 use super::{
-    axis_title, category_labels, colour, draw_axes, err, frame, level_labels, no_data, per_level, slots, tick, Area,
-    Axes, ChartView, Hit, Scale,
+    axis_title, category_labels, category_levels, colour, draw_axes, err, frame, level_labels, no_data, per_level,
+    places, slots, tick, Area, Axes, ChartView, Hit, Scale,
 };
 use crate::analysis::Analysis;
 use crate::compare::{change_pct, Quantity, Rate};
@@ -19,7 +19,10 @@ pub fn bar_panel<DB: DrawingBackend>(
     view: &ChartView,
 ) -> Result<Vec<Hit>, String> {
     let caption = format!("{} by {} · {}", quantity.label(), sweep.kind.axis(), sweep);
-    let levels = a.levels(sweep);
+    let levels = match category_levels(a, sweep) {
+        Ok(levels) => levels,
+        Err(why) => return no_data(area, &caption, &why),
+    };
     let bars = per_level(a, &sweep.scenario, &levels, &view.deployments, |run| quantity.of(run));
     let y_desc = axis_title(&quantity.label(), quantity.unit());
     grouped_bars(area, a, sweep, &caption, &levels, &bars, &y_desc, &view.deployments, |v| {
@@ -38,14 +41,17 @@ pub fn change_panel<DB: DrawingBackend>(
     let quantity = Quantity::Throughput(rate);
     let baseline_label = a.label(&view.baseline);
     let caption = format!("{} change vs {} · {} (higher is better)", quantity.label(), baseline_label, sweep);
-    let levels = a.levels(sweep);
+    let levels = match category_levels(a, sweep) {
+        Ok(levels) => levels,
+        Err(why) => return no_data(area, &caption, &why),
+    };
     let others: Vec<usize> =
         view.deployments.iter().copied().filter(|&d| a.deployments[d].id != view.baseline).collect();
     let bars = per_level(a, &sweep.scenario, &levels, &others, |run| {
         let base = a.run(&view.baseline, &sweep.scenario, run.load)?;
         change_pct(quantity, base, run)
     });
-    grouped_bars(area, a, sweep, &caption, &levels, &bars, "change vs baseline (%)", &others, |v| format!("{v:+.1}%"))
+    grouped_bars(area, a, sweep, &caption, &levels, &bars, "change vs baseline (%)", &others, text::signed_percent)
 }
 
 /// Bars per load level (index into `levels`) and deployment, grouped by level in the order of `deployments`.
@@ -79,11 +85,17 @@ fn grouped_bars<DB: DrawingBackend>(
             categories: Some(category_labels(area, levels.len())),
         },
     )?;
-    let shown: Vec<usize> = deployments.iter().copied().filter(|d| bars.iter().any(|b| b.1 == *d)).collect();
+    // Slots for the deployments that have a bar, in the order of `deployments`.
+    let mut has_bar = vec![false; a.deployments.len()];
+    for bar in bars {
+        has_bar[bar.1] = true;
+    }
+    let shown: Vec<usize> = deployments.iter().copied().filter(|&d| has_bar[d]).collect();
+    let places = places(a, &shown);
     let slot = slots(shown.len());
     let mut hits = Vec::new();
     for &(i, d, v) in bars {
-        let (offset, width) = slot(shown.iter().position(|&x| x == d).unwrap_or(0));
+        let (offset, width) = slot(places[d].unwrap_or(0));
         let (left, right) = (i as f64 + offset - width * 0.45, i as f64 + offset + width * 0.45);
         chart.draw_series([Rectangle::new([(left, 0.0), (right, v)], colour(d).filled())]).map_err(err)?;
         let (x, y) = chart.backend_coord(&(i as f64 + offset, v));

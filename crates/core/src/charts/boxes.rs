@@ -1,8 +1,8 @@
 //! Box plots of a metric's distribution per load level and deployment.
 
 use super::{
-    axis_title, category_labels, colour, draw_axes, err, frame, level_labels, no_data, per_level, slots, why_empty,
-    Area, Axes, ChartView, Hit,
+    axis_title, category_labels, category_levels, colour, draw_axes, err, frame, level_labels, no_data, per_level,
+    places, slots, why_empty, Area, Axes, ChartView, Hit,
 };
 use crate::analysis::Analysis;
 use crate::metric::Metric;
@@ -20,7 +20,10 @@ pub fn box_panel<DB: DrawingBackend>(
     view: &ChartView,
 ) -> Result<Vec<Hit>, String> {
     let caption = format!("{} by {} · {}", metric.label(), sweep.kind.axis(), sweep);
-    let levels = a.levels(sweep);
+    let levels = match category_levels(a, sweep) {
+        Ok(levels) => levels,
+        Err(why) => return no_data(area, &caption, &why),
+    };
     let boxes = per_level(a, &sweep.scenario, &levels, &view.deployments, |run| {
         let s = run.metrics.get(metric);
         let [p5, p25, p50, p75, p95] = [s.p5, s.p25, s.p50, s.p75, s.p95];
@@ -45,10 +48,10 @@ pub fn box_panel<DB: DrawingBackend>(
         },
     )?;
     let slot = slots(view.deployments.len());
+    let places = places(a, &view.deployments);
     let mut hits = Vec::new();
     for &(i, d, s) in &boxes {
-        let j = view.deployments.iter().position(|&x| x == d).unwrap_or(0);
-        let (offset, width) = slot(j);
+        let (offset, width) = slot(places[d].unwrap_or(0));
         let (centre, half) = (i as f64 + offset, width * 0.4);
         let [p5, p25, p50, p75, p95] = s.map(|v| scale.map(v));
         let c = colour(d);

@@ -49,9 +49,13 @@ impl Figure {
     pub fn draw<DB: DrawingBackend>(self, root: &Area<DB>, a: &Analysis, view: &ChartView) -> Result<(), String> {
         root.fill(&WHITE).map_err(err)?;
         let (header, body) = root.split_vertically(HEADER);
-        header
-            .draw(&Text::new(self.title().to_string(), (10, 10), (FONT, 22).into_font().style(FontStyle::Bold)))
-            .map_err(err)?;
+        let title_style = TextStyle::from((FONT, 22).into_font().style(FontStyle::Bold));
+        header.draw(&Text::new(self.title().to_string(), (10, 10), title_style.clone())).map_err(err)?;
+        if let Some(note) = left_out(a, view) {
+            let (title_width, _) = header.estimate_text_size(self.title(), &title_style).map_err(err)?;
+            let style = (FONT, 15).into_font().color(&RGBColor(110, 110, 110));
+            header.draw(&Text::new(note, (title_width as i32 + 40, 16), style)).map_err(err)?;
+        }
         let (_, legend_area) = header.split_vertically(44);
         legend(&legend_area, a, view)?;
         let rows = body.split_evenly((view.sweeps.len().max(1), 1));
@@ -96,4 +100,18 @@ impl Figure {
         }
         Ok(())
     }
+}
+
+/// What a figure's view leaves out of the analysis, said on the figure.
+fn left_out(a: &Analysis, view: &ChartView) -> Option<String> {
+    let counts = [
+        (view.deployments.len(), a.deployments.len(), "deployments"),
+        (view.sweeps.len(), a.sweeps().len(), "scenarios"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(shown, all, _)| shown < all)
+        .map(|(shown, all, what)| format!("{shown} of {all} {what}"))
+        .collect();
+    (!parts.is_empty()).then(|| format!("showing {}: summary.json and the site have them all", parts.join(" and ")))
 }

@@ -36,7 +36,7 @@ pub fn load_line_panel<DB: DrawingBackend>(
         .deployments
         .iter()
         .map(|&d| {
-            let points = a
+            let points: Vec<Point> = a
                 .runs_of(&a.deployments[d].id, sweep)
                 .filter_map(|r| {
                     Some(Point {
@@ -48,7 +48,7 @@ pub fn load_line_panel<DB: DrawingBackend>(
                     })
                 })
                 .collect();
-            (d, points)
+            (d, thinned(points))
         })
         .filter(|(_, p): &(usize, Vec<_>)| !p.is_empty())
         .collect();
@@ -83,6 +83,7 @@ pub fn load_line_panel<DB: DrawingBackend>(
     let mut hits = Vec::new();
     for (d, points) in &series {
         let c = colour(*d);
+        let marked = points.len() <= MARKED_POINTS;
         let banded: Vec<(f64, f64, f64)> = points.iter().filter_map(|p| Some((p.level, p.value, p.band?))).collect();
         if banded.len() > 1 {
             let outline = banded
@@ -107,24 +108,29 @@ pub fn load_line_panel<DB: DrawingBackend>(
         });
         chart.draw_series(whiskers.flatten()).map_err(err)?;
         chart
-            .draw_series(LineSeries::new(points.iter().map(|p| (p.level, scale.map(p.value))), c.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.level, scale.map(p.value))),
+                c.stroke_width(if marked { 2 } else { 1 }),
+            ))
             .map_err(err)?
             .label(a.deployments[*d].label.clone());
         // A run not at a steady state is a hollow point: its statistic measures the run's length.
-        chart
-            .draw_series(points.iter().map(|p| {
-                let style = if p.unstable { WHITE.filled() } else { c.filled() };
-                Circle::new((p.level, scale.map(p.value)), 3, style)
-            }))
-            .map_err(err)?;
-        chart
-            .draw_series(
-                points
-                    .iter()
-                    .filter(|p| p.unstable)
-                    .map(|p| Circle::new((p.level, scale.map(p.value)), 3, c.stroke_width(2))),
-            )
-            .map_err(err)?;
+        if marked {
+            chart
+                .draw_series(points.iter().map(|p| {
+                    let style = if p.unstable { WHITE.filled() } else { c.filled() };
+                    Circle::new((p.level, scale.map(p.value)), 3, style)
+                }))
+                .map_err(err)?;
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .filter(|p| p.unstable)
+                        .map(|p| Circle::new((p.level, scale.map(p.value)), 3, c.stroke_width(2))),
+                )
+                .map_err(err)?;
+        }
         for p in points {
             let (x, y) = chart.backend_coord(&(p.level, scale.map(p.value)));
             let band_text = p
@@ -169,6 +175,21 @@ struct Point {
     band: Option<f64>,
     interval: Option<Interval>,
     unstable: bool,
+}
+
+/// The most points a line draws, about two per pixel of the widest panel: a sweep of more load levels is
+/// thinned evenly (its first and last level kept), so that a figure of very many runs stays small.
+const LINE_POINTS: usize = 1000;
+/// Lines of at most this many points mark each point and are drawn 2 pixels wide; denser ones would only
+/// look thicker, and plotters joins wide segments at sharp angles with spikes that leave the chart.
+const MARKED_POINTS: usize = 100;
+
+fn thinned<T>(points: Vec<T>) -> Vec<T> {
+    if points.len() <= LINE_POINTS {
+        return points;
+    }
+    let (stride, last) = (points.len().div_ceil(LINE_POINTS), points.len() - 1);
+    points.into_iter().enumerate().filter(|&(i, _)| i % stride == 0 || i == last).map(|(_, p)| p).collect()
 }
 
 /// The drawn span of load levels: the measured levels with a margin, not from zero (levels from 8 to 40

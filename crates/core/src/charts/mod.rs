@@ -105,15 +105,22 @@ pub struct ChartView {
     pub scale: Scale,
 }
 
+/// The most sweeps (rows of panels) a static figure draws.
+pub const FIGURE_SWEEPS: usize = 8;
+
 impl ChartView {
-    /// Everything, linear, against the analysis' baseline.
-    pub fn all(analysis: &Analysis) -> ChartView {
-        ChartView {
-            sweeps: analysis.sweeps(),
-            deployments: (0..analysis.deployments.len()).collect(),
-            baseline: analysis.baseline.clone(),
-            scale: Scale::Linear,
-        }
+    /// What the static figures show, linear, against the analysis' baseline: every sweep and deployment,
+    /// but at most [`FIGURE_SWEEPS`] sweeps and one deployment per colour of [`PALETTE`] (the baseline and
+    /// the first others by id), so that a figure of very many runs stays a readable size. The figure says
+    /// what it leaves out.
+    pub fn for_figures(analysis: &Analysis) -> ChartView {
+        let baseline = analysis.deployment_index(&analysis.baseline);
+        let others = (0..analysis.deployments.len()).filter(|&d| Some(d) != baseline);
+        let mut deployments: Vec<usize> = baseline.into_iter().chain(others).take(PALETTE.len()).collect();
+        deployments.sort_unstable();
+        let mut sweeps = analysis.sweeps();
+        sweeps.truncate(FIGURE_SWEEPS);
+        ChartView { sweeps, deployments, baseline: analysis.baseline.clone(), scale: Scale::Linear }
     }
 }
 
@@ -137,8 +144,9 @@ pub(crate) fn tick(v: f64) -> String {
     // Ticks near zero come out as ±1e-17 or -0: they are 0.
     let v = if v.abs() < 1e-12 { 0.0 } else { v };
     let text = crate::text::significant(v);
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    let (digits, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
+    if digits.contains('.') {
+        format!("{}{exponent}", digits.trim_end_matches('0').trim_end_matches('.'))
     } else {
         text
     }
@@ -166,8 +174,29 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
         .margin_right(16)
         .x_label_area_size(42)
         .y_label_area_size(64)
-        .build_cartesian_2d(x, y)
+        .build_cartesian_2d(drawable(x), drawable(y))
         .map_err(err)
+}
+
+/// A range plotters can put ticks on, containing `range` where it is finite. Plotters' tick search
+/// divides the span by ten until enough ticks fit, and never ends when the span is not finite, underflows
+/// to zero, or is lost in the rounding of its ends. So the ends are made finite (halved where their
+/// difference would not be), and the span at least a billionth of their magnitude and 1e-200.
+pub(crate) fn drawable(range: Range<f64>) -> Range<f64> {
+    let end = |v: f64| if v.is_nan() { 0.0 } else { v.clamp(-f64::MAX, f64::MAX) };
+    let (lo, hi) = (end(range.start), end(range.end));
+    let (mut lo, mut hi) = (lo.min(hi), lo.max(hi));
+    if !(hi - lo).is_finite() {
+        (lo, hi) = (lo.max(-f64::MAX / 2.0), hi.min(f64::MAX / 2.0));
+    }
+    let least = (lo.abs().max(hi.abs()) * 1e-9).max(1e-200);
+    if hi - lo >= least {
+        lo..hi
+    } else if lo + least <= f64::MAX {
+        lo..lo + least
+    } else {
+        hi - least..hi
+    }
 }
 
 /// What the axes say: tick labels, titles, and for QPS categories (bar and box panels) how many labels fit.
@@ -194,27 +223,55 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, axes: Axe
     mesh.draw().map_err(err)
 }
 
-/// A panel with nothing to draw: its caption, and why (centred, in grey).
+/// A panel with nothing to draw: its caption, and why (centred, in grey, in as many lines as it needs).
 pub(crate) fn no_data<DB: DrawingBackend>(area: &Area<DB>, caption: &str, why: &str) -> Result<Vec<Hit>, String> {
     let (w, h) = area.dim_in_pixel();
     area.draw(&Text::new(caption.to_string(), (10, 10), (FONT, 17))).map_err(err)?;
     let style = (FONT, 15).into_font().color(&RGBColor(110, 110, 110));
-    let (text_width, _) = area.estimate_text_size(why, &style).map_err(err)?;
-    let x = (w as i32 - text_width as i32).max(20) / 2;
-    area.draw(&Text::new(why.to_string(), (x, h as i32 / 2), style)).map_err(err)?;
+    let width = |text: &str| area.estimate_text_size(text, &style).map(|(width, _)| width as i32).map_err(err);
+    let mut lines: Vec<String> = Vec::new();
+    for word in why.split(' ') {
+        match lines.last_mut() {
+            Some(line) if width(&format!("{line} {word}"))? <= w as i32 - 40 => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    let top = h as i32 / 2 - 10 * lines.len() as i32;
+    for (i, line) in lines.into_iter().enumerate() {
+        let x = (w as i32 - width(&line)?).max(20) / 2;
+        area.draw(&Text::new(line, (x, top + 20 * i as i32), style.clone())).map_err(err)?;
+    }
     Ok(Vec::new())
 }
 
 /// Why a chart of a sweep has nothing to draw: no data at all, or only runs without what it needs.
 pub(crate) fn why_empty(a: &Analysis, sweep: &Sweep, deployments: &[usize], needs_requests: bool) -> &'static str {
-    let shown = |r: &&Run| deployments.iter().any(|&d| a.deployments[d].id == r.deployment);
-    let runs: Vec<&Run> =
-        a.runs.iter().filter(|r| r.scenario == sweep.scenario && r.load.kind == sweep.kind).filter(shown).collect();
+    let places = places(a, deployments);
+    let shown = |r: &&Run| a.deployment_index(&r.deployment).is_some_and(|d| places[d].is_some());
+    let runs: Vec<&Run> = a.runs_in(sweep).filter(shown).collect();
     if needs_requests && !runs.is_empty() && runs.iter().all(|r| !r.per_request) {
         "these runs have only the aggregates their files state: no per-request data to draw"
     } else {
         "no data"
     }
+}
+
+/// The most load levels a chart draws as categories (boxes, bars): more would be slivers.
+pub(crate) const MAX_CATEGORIES: usize = 40;
+
+/// The load levels of a sweep as a chart's categories; or, when they are too many, why it draws none.
+pub(crate) fn category_levels(a: &Analysis, sweep: &Sweep) -> Result<Vec<Load>, String> {
+    let levels = a.levels(sweep);
+    if levels.len() <= MAX_CATEGORIES {
+        return Ok(levels);
+    }
+    let n = levels.len();
+    Err(format!(
+        "{n} load levels: more than {MAX_CATEGORIES} to draw side by side; the chart against the load shows them all"
+    ))
 }
 
 /// Slots of deployments within one category: (offset from the category centre, width).
@@ -242,8 +299,8 @@ pub(crate) fn level_labels(levels: &[Load]) -> impl Fn(&f64) -> String + '_ {
     }
 }
 
-/// For each load level (by index into `levels`) and each of `deployments`, `value` of that deployment's
-/// run at that level, where there is a run and a value.
+/// For each load level (by index into `levels`) and each of `deployments` (ascending indices, as in every
+/// view), `value` of that deployment's run at that level, where there is a run and a value.
 pub(crate) fn per_level<'a, T>(
     a: &'a Analysis,
     scenario: &str,
@@ -251,16 +308,31 @@ pub(crate) fn per_level<'a, T>(
     deployments: &[usize],
     value: impl Fn(&'a Run) -> Option<T>,
 ) -> Vec<(usize, usize, T)> {
+    let places = places(a, deployments);
     let mut out = Vec::new();
     for (i, &load) in levels.iter().enumerate() {
-        for &d in deployments {
-            if let Some(v) = a.run(&a.deployments[d].id, scenario, load).and_then(&value) {
+        // By deployment id, which is the order of indices.
+        for run in a.runs_at(scenario, load) {
+            let Some(d) = a.deployment_index(&run.deployment).filter(|&d| places[d].is_some()) else { continue };
+            if let Some(v) = value(run) {
                 out.push((i, d, v));
             }
         }
     }
     out
 }
+
+/// For each deployment of the analysis (by index), its place among `deployments`, if it is there.
+pub(crate) fn places(a: &Analysis, deployments: &[usize]) -> Vec<Option<usize>> {
+    let mut places = vec![None; a.deployments.len()];
+    for (place, &d) in deployments.iter().enumerate() {
+        places[d] = Some(place);
+    }
+    places
+}
+
+/// How many characters of a deployment's label a legend shows.
+const LEGEND_CHARS: usize = 40;
 
 /// A row of coloured squares with the shown deployments' labels; the baseline is marked.
 pub fn legend<DB: DrawingBackend>(area: &Area<DB>, a: &Analysis, view: &ChartView) -> Result<(), String> {
@@ -269,11 +341,9 @@ pub fn legend<DB: DrawingBackend>(area: &Area<DB>, a: &Analysis, view: &ChartVie
     let (mut x, mut y) = (10i32, 6i32);
     for &d in &view.deployments {
         let deployment = &a.deployments[d];
-        let text = if deployment.id == view.baseline {
-            format!("{} (baseline)", deployment.label)
-        } else {
-            deployment.label.clone()
-        };
+        // Cut, so that the legend of a figure stays within its header.
+        let label = crate::text::cut(&deployment.label, LEGEND_CHARS);
+        let text = if deployment.id == view.baseline { format!("{label} (baseline)") } else { label.into_owned() };
         let (text_width, _) = area.estimate_text_size(&text, &style).map_err(err)?;
         if x > 10 && x + 24 + text_width as i32 > width as i32 {
             x = 10;
@@ -301,6 +371,8 @@ mod tests {
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(-1e-17), "0");
         assert_eq!(tick(0.800), "0.8");
+        assert_eq!(tick(2e300), "2e300");
+        assert_eq!(tick(2.5e-7), "2.5e-7");
         let linear = Scale::Linear.range(2.0, 4.0);
         assert!(linear.start == 0.0 && linear.end > 4.0);
         let log = Scale::Log.range(0.57, 0.68);
@@ -308,6 +380,47 @@ mod tests {
         assert!(lo < 0.57 && lo > 0.55 && hi > 0.68 && hi < 0.70, "{lo}..{hi}");
         let single = Scale::Log.range(3.0, 3.0);
         assert!(single.start < 3f64.log10() && single.end > 3f64.log10());
+    }
+
+    #[test]
+    fn drawable_ranges_are_finite_wide_enough_and_hold_the_data() {
+        for (range, holds) in [
+            (0.0..f64::INFINITY, 0.0..f64::MAX),
+            (f64::NEG_INFINITY..f64::NAN, -f64::MAX..0.0),
+            (-f64::MAX..f64::MAX, -8e307..8e307),
+            (f64::MAX..f64::MAX, f64::MAX..f64::MAX),
+            (0.0..2e-306, 0.0..2e-306),
+            (1e10..1e10, 1e10..1e10),
+            (1.0..1.0 + 1e-15, 1.0..1.0),
+            (-108.0..f64::MAX, -108.0..f64::MAX),
+        ] {
+            let drawn = drawable(range.clone());
+            assert!(drawn.start.is_finite() && drawn.end.is_finite(), "{range:?}: {drawn:?}");
+            assert!((drawn.end - drawn.start).is_finite(), "{range:?}: {drawn:?}");
+            assert!(drawn.end - drawn.start >= 1e-200, "{range:?}: {drawn:?}");
+            assert!(drawn.start <= holds.start && drawn.end >= holds.end, "{range:?}: {drawn:?}");
+        }
+    }
+
+    /// Ticks of extreme ranges come back (plotters' search for them loops forever on a bad range).
+    #[test]
+    fn extreme_ranges_get_ticks() {
+        use plotters::coord::ranged1d::{BoldPoints, Ranged};
+        use plotters::coord::types::RangedCoordf64;
+        for range in [
+            0.0..f64::INFINITY,
+            0.0..2.16e-306,
+            1e300..1e300,
+            1.0..1.0 + 2e-16,
+            -108.0..f64::MAX,
+            -f64::MAX..f64::MAX,
+            f64::MAX..f64::MAX,
+            0.0..1e-320,
+        ] {
+            let coord = RangedCoordf64::from(drawable(range.clone()));
+            let ticks = coord.key_points(BoldPoints(10));
+            assert!(!ticks.is_empty() && ticks.len() <= 20, "{range:?}: {} ticks", ticks.len());
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::doc::{Node, Num, Object};
 use super::schema::{self, Field, Kind, Schema, Values};
-use super::{checked, stat_names, Document, Found, Part, Place, Skips, ToolRead};
+use super::{checked, stat_names, usable, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
@@ -261,6 +261,7 @@ fn request(record: &Record, origin: &mut Option<u64>, itl: &mut Vec<f64>) -> Res
     if request.output_tokens > 1.0 {
         request.tpot = seconds(&m.inter_token_latency, "inter_token_latency")?;
     }
+    let mut request = usable(request)?;
     if let Some(chunks) = &m.inter_chunk_latency {
         let unit = chunks.unit.as_deref().unwrap_or("ms");
         let scale = stat_names::seconds_per(unit)

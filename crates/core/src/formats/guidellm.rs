@@ -5,7 +5,7 @@
 
 use super::doc::{Node, Num, Object};
 use super::schema::{Field, Kind, Records, Schema, Values};
-use super::{checked, stat_names, Document, Found, Place};
+use super::{checked, stat_names, usable, Document, Found, Place};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::text::shown;
@@ -218,7 +218,7 @@ fn successful_request(entry: &Entry) -> Result<Request, String> {
         Some(Num(ms)) if output_tokens > 1.0 => checked("`inter_token_latency_ms`", ms)? / 1000.0,
         _ => f64::NAN,
     };
-    Ok(Request {
+    usable(Request {
         start: entry.start(),
         end: entry.end(),
         ttft,

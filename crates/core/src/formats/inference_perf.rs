@@ -5,7 +5,7 @@
 
 use super::doc::{Num, Object};
 use super::schema::{Field, Kind, Record, Schema, Values};
-use super::{checked, stat_names, Document, Found, Part, Skips};
+use super::{checked, stat_names, usable, Document, Found, Part, Skips};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
@@ -209,9 +209,12 @@ fn requests(path: &str, items: &[super::doc::Node]) -> Result<(RequestLog, Vec<W
     crate::sorting::sort_by(&mut entries, |a, b| a.start_time.0.total_cmp(&b.start_time.0));
     let mut log = RequestLog::default();
     for (i, entry) in entries.iter().enumerate() {
-        match request(entry, &mut log.itl) {
+        let gaps_before = log.itl.len();
+        match request(entry, &mut log.itl).and_then(usable) {
             Ok(request) => log.requests.push(request),
             Err(message) => {
+                // A skipped request's gaps go too.
+                log.itl.truncate(gaps_before);
                 skips.skip(Warning::file(path, format!("request {} by start time skipped: {message}", i + 1)))
             }
         }

@@ -2,11 +2,30 @@
 //! come from the file name (`LMBench_<scenario>_<qps>.csv`, `LMBench_<scenario>_qps<qps>.csv`).
 //! Parsed with `csv-core` a slice at a time, so that the page can parse large files between repaints.
 
-use super::{checked, FileRead, Found};
+use super::{checked, usable, FileRead, Found};
 use crate::model::{Body, Format, Load, Request, RequestLog, RunData};
 use crate::text::shown;
 use crate::warning::Warning;
 use csv_core::{ReadRecordResult, Reader};
+
+thread_local! {
+    /// A CSV reader built before and free again. Building one computes its automaton, most of the cost of
+    /// reading a one-row file; and csv-core's `Clone` does not copy the automaton whole.
+    static SPARE_CSV_READER: std::cell::Cell<Option<Reader>> = const { std::cell::Cell::new(None) };
+}
+
+/// A CSV reader in its initial state; give it back with [`free_csv_reader`].
+// `Reader::default()` is not `Reader::new()`: it lacks the automaton, and reads nothing.
+#[allow(clippy::unwrap_or_default)]
+pub(crate) fn csv_reader() -> Reader {
+    SPARE_CSV_READER.take().unwrap_or_else(Reader::new)
+}
+
+/// Keeps `reader` for the next [`csv_reader`].
+pub(crate) fn free_csv_reader(mut reader: Reader) {
+    reader.reset();
+    SPARE_CSV_READER.set(Some(reader));
+}
 
 /// The columns every LMBench file has.
 pub const REQUIRED_COLUMNS: [&str; 6] =
@@ -14,6 +33,12 @@ pub const REQUIRED_COLUMNS: [&str; 6] =
 
 /// How many skipped rows of one file are reported line by line; the rest are counted in one warning.
 pub const MAX_ROW_WARNINGS_PER_FILE: usize = 20;
+
+/// The longest record kept: a row is about 100 bytes, and one longer than this (a file that is one huge
+/// line, say) is skipped without being held in memory.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// The most fields a record may have, for the same reason.
+const MAX_FIELDS: usize = 1 << 12;
 
 /// Whether a CSV header (its first record's fields) is LMBench's: it has every required column.
 pub fn is_lmbench_header(fields: &[&str]) -> bool {
@@ -63,6 +88,8 @@ pub struct LmbenchReader {
     counted_to: usize,
     record_line: usize,
     in_record: bool,
+    /// Whether the record being read outgrew [`MAX_RECORD_BYTES`] or [`MAX_FIELDS`]: its bytes are dropped.
+    oversized: bool,
     /// For each column, which required value it holds, if any; empty until the header is read.
     slots: Vec<Option<usize>>,
     rows: usize,
@@ -85,7 +112,7 @@ impl LmbenchReader {
             qps: key.1,
             text,
             pos: start,
-            csv: Reader::new(),
+            csv: csv_reader(),
             record: vec![0; 256],
             ends: vec![0; 16],
             record_len: 0,
@@ -94,6 +121,7 @@ impl LmbenchReader {
             counted_to: start,
             record_line: 0,
             in_record: false,
+            oversized: false,
             slots: Vec::new(),
             rows: 0,
             skipped: 0,
@@ -134,6 +162,14 @@ impl LmbenchReader {
                         return None;
                     }
                 }
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull
+                    if self.record.len() >= MAX_RECORD_BYTES || self.ends.len() >= MAX_FIELDS =>
+                {
+                    // Read on to the record's end, writing over what it had.
+                    self.oversized = true;
+                    self.record_len = 0;
+                    self.ends_len = 0;
+                }
                 ReadRecordResult::OutputFull => self.record.resize(self.record.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
                 ReadRecordResult::Record => {
@@ -160,40 +196,54 @@ impl LmbenchReader {
         self.lines_before += self.text[self.counted_to..self.pos].iter().filter(|&&b| b == b'\n').count();
         self.counted_to = self.pos;
         self.in_record = false;
-        let fields = Fields { record: &self.record, ends: &self.ends[..self.ends_len] };
-        let blank = fields.ends.len() == 1 && fields.get(0).trim().is_empty();
-        let outcome = if blank {
-            // A line of spaces (csv-core skips only empty lines).
-            Ok(())
-        } else if self.slots.is_empty() {
-            let names: Vec<&str> = (0..fields.ends.len()).map(|i| fields.get(i)).collect();
-            header_slots(&names)
-                .map(|slots| self.slots = slots)
-                .map_err(|message| Warning::line(&self.path, line, message))
-        } else {
-            self.rows += 1;
-            match row_values(&fields, &self.slots) {
-                Ok(values) => {
-                    self.requests.push(request(values));
-                    Ok(())
-                }
-                Err(message) => {
-                    self.skipped += 1;
-                    if self.skipped <= MAX_ROW_WARNINGS_PER_FILE {
-                        self.warnings.push(Warning::line(&self.path, line, format!("row skipped: {message}")));
-                    }
-                    Ok(())
-                }
+        let outcome = if std::mem::take(&mut self.oversized) {
+            let too_long = format!("longer than {} MiB or {MAX_FIELDS} fields", MAX_RECORD_BYTES >> 20);
+            if self.slots.is_empty() {
+                Err(Warning::line(&self.path, line, format!("the header is {too_long}: not an LMBench file")))
+            } else {
+                self.rows += 1;
+                self.skip(line, too_long);
+                Ok(())
             }
+        } else {
+            self.take_fields(line)
         };
         self.record_len = 0;
         self.ends_len = 0;
         outcome
     }
 
+    /// Takes a whole record: the header, or a row.
+    fn take_fields(&mut self, line: usize) -> Result<(), Warning> {
+        let fields = Fields { record: &self.record, ends: &self.ends[..self.ends_len] };
+        if fields.ends.len() == 1 && fields.get(0).trim().is_empty() {
+            // A line of spaces (csv-core skips only empty lines).
+            return Ok(());
+        }
+        if self.slots.is_empty() {
+            let names: Vec<&str> = (0..fields.ends.len()).map(|i| fields.get(i)).collect();
+            self.slots = header_slots(&names).map_err(|message| Warning::line(&self.path, line, message))?;
+            return Ok(());
+        }
+        self.rows += 1;
+        match row_values(&fields, &self.slots).and_then(|values| usable(request(values))) {
+            Ok(request) => self.requests.push(request),
+            Err(message) => self.skip(line, message),
+        }
+        Ok(())
+    }
+
+    /// Counts a skipped row, with a warning for the first few.
+    fn skip(&mut self, line: usize, why: String) {
+        self.skipped += 1;
+        if self.skipped <= MAX_ROW_WARNINGS_PER_FILE {
+            self.warnings.push(Warning::line(&self.path, line, format!("row skipped: {why}")));
+        }
+    }
+
     /// The file's bytes, given back once it is read.
-    pub fn into_text(self) -> Vec<u8> {
-        self.text
+    pub fn into_text(mut self) -> Vec<u8> {
+        std::mem::take(&mut self.text)
     }
 
     fn finish(&mut self) -> FileRead {
@@ -219,6 +269,12 @@ impl LmbenchReader {
         run.scenario = Some(self.scenario.clone());
         run.skipped = self.skipped;
         FileRead { found: Found::Runs(vec![run]), warnings }
+    }
+}
+
+impl Drop for LmbenchReader {
+    fn drop(&mut self) {
+        free_csv_reader(std::mem::take(&mut self.csv));
     }
 }
 
@@ -266,10 +322,10 @@ fn row_values(fields: &Fields, slots: &[Option<usize>]) -> Result<[f64; 6], Stri
             values[slot] = parse_value(fields.get(i).trim(), REQUIRED_COLUMNS[slot])?;
         }
     }
-    let [_, _, ttft, generation_time, launch, finish] = values;
-    checked("ttft + generation_time", ttft + generation_time)?;
+    let [_, _, _, _, launch, finish] = values;
     if finish < launch {
-        return Err(format!("`finish_time` ({finish}) is before `launch_time` ({launch})"));
+        let number = crate::text::number;
+        return Err(format!("`finish_time` ({}) is before `launch_time` ({})", number(finish), number(launch)));
     }
     Ok(values)
 }
@@ -378,9 +434,26 @@ mod tests {
                 "d/LMBench_s_2.csv:7: row skipped: `ttft` is negative (-0.1)",
                 "d/LMBench_s_2.csv:8: row skipped: `ttft` is empty",
                 "d/LMBench_s_2.csv:10: row skipped: expected 6 fields as in the header, found 7",
-                "d/LMBench_s_2.csv:12: row skipped: ttft + generation_time is infinite, not a finite number",
+                "d/LMBench_s_2.csv:12: row skipped: `e2e_latency_s` computed from its values is infinite",
                 "d/LMBench_s_2.csv:13: row skipped: `finish_time` (4) is before `launch_time` (9)",
             ]
+        );
+    }
+
+    #[test]
+    fn huge_records_are_skipped_without_being_held() {
+        let huge = "x".repeat(MAX_RECORD_BYTES * 3);
+        let commas = ",".repeat(MAX_FIELDS * 2);
+        let (run, warnings) =
+            ok(&format!("{HEADER}\n1,2,0.1,0.2,3,4\n{huge}\n\"{huge}\n\"\n{commas}\n5,6,0.3,0.4,5,9"));
+        assert_eq!((log(&run).requests.len(), run.skipped), (2, 3));
+        assert_eq!(
+            warnings,
+            [3, 4, 6].map(|line| format!("d/LMBench_s_2.csv:{line}: row skipped: longer than 1 MiB or 4096 fields"))
+        );
+        assert_eq!(
+            err(huge.as_bytes()),
+            "d/LMBench_s_2.csv:1: the header is longer than 1 MiB or 4096 fields: not an LMBench file"
         );
     }
 

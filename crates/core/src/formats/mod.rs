@@ -18,8 +18,8 @@ mod stat_names;
 pub mod vllm;
 pub mod yaml;
 
-use crate::model::{Format, RunData};
-use crate::text::shown;
+use crate::model::{Format, Request, RunData};
+use crate::text::{cut, shown, NAME_CHARS};
 use crate::warning::Warning;
 use doc::{json_values, python_json, single_json, yaml_as_json, Node, Object, Single};
 use lmbench::LmbenchReader;
@@ -220,28 +220,24 @@ fn lmbench_key(path: &str, bytes: &[u8]) -> Option<(String, f64)> {
 /// The fields of a CSV's first record (up to 64 KiB of it).
 fn first_csv_record(bytes: &[u8]) -> Vec<String> {
     let input = &bytes[..bytes.len().min(64 << 10)];
-    let mut reader = csv_core::Reader::new();
+    let mut reader = lmbench::csv_reader();
     let mut output = vec![0; input.len() + 1];
     let mut ends = vec![0; 4096];
     let (result, _, written, ended) = reader.read_record(input, &mut output, &mut ends);
-    let complete = match result {
-        csv_core::ReadRecordResult::Record => true,
+    let fields = match result {
+        csv_core::ReadRecordResult::Record => fields_of(&output, &ends[..ended]),
         csv_core::ReadRecordResult::InputEmpty => {
             // The whole (short) file is one line without an end: finish it.
             let (result, _, _, more) = reader.read_record(&[], &mut output[written..], &mut ends[ended..]);
-            return if matches!(result, csv_core::ReadRecordResult::Record) {
-                fields_of(&output, &ends[..ended + more])
-            } else {
-                Vec::new()
-            };
+            match result {
+                csv_core::ReadRecordResult::Record => fields_of(&output, &ends[..ended + more]),
+                _ => Vec::new(),
+            }
         }
-        _ => false,
+        _ => Vec::new(),
     };
-    if complete {
-        fields_of(&output, &ends[..ended])
-    } else {
-        Vec::new()
-    }
+    lmbench::free_csv_reader(reader);
+    fields
 }
 
 fn fields_of(output: &[u8], ends: &[usize]) -> Vec<String> {
@@ -670,6 +666,9 @@ pub fn assemble(reads: Vec<(String, Found)>, warnings: &mut Vec<Warning>) -> Vec
             warnings.push(Warning::file(&path, note));
         }
     }
+    for sourced in &mut out {
+        bound_names(&mut sourced.run);
+    }
     // Stable: the runs of one file keep the file's order.
     crate::sorting::sort_by(&mut out, |a, b| a.files.cmp(&b.files));
     let mut seen: std::collections::HashMap<(Format, String), String> = std::collections::HashMap::new();
@@ -697,7 +696,19 @@ pub fn assemble(reads: Vec<(String, Found)>, warnings: &mut Vec<Warning>) -> Vec
     out
 }
 
+/// Cuts the names a file gives its run to [`NAME_CHARS`] characters: they label tables, charts and
+/// messages, whatever length the file gave them.
+fn bound_names(run: &mut RunData) {
+    let names = [&mut run.scenario, &mut run.model, &mut run.target, &mut run.tool_version, &mut run.id];
+    for text in names.into_iter().flatten() {
+        if let std::borrow::Cow::Owned(short) = cut(text, NAME_CHARS) {
+            *text = short;
+        }
+    }
+}
+
 /// A value that must be finite and not negative, by its name for the message (formatted only then).
+/// `-0` becomes `0`, so that no output shows a negative zero.
 #[inline]
 pub(crate) fn checked(name: impl std::fmt::Display, value: f64) -> Result<f64, String> {
     if value.is_nan() {
@@ -705,8 +716,18 @@ pub(crate) fn checked(name: impl std::fmt::Display, value: f64) -> Result<f64, S
     } else if value.is_infinite() {
         Err(format!("{name} is {}, not a finite number", if value > 0.0 { "infinite" } else { "-infinite" }))
     } else if value < 0.0 {
-        Err(format!("{name} is negative ({value})"))
+        Err(format!("{name} is negative ({})", crate::text::number(value)))
     } else {
-        Ok(value)
+        Ok(value + 0.0)
+    }
+}
+
+/// A successful request, if every metric computed from it is finite and not negative; else why not
+/// (see [`crate::metric::unusable`]). Every reader passes its requests through here.
+#[inline]
+pub(crate) fn usable(request: Request) -> Result<Request, String> {
+    match crate::metric::unusable(&request) {
+        Some(why) => Err(why),
+        None => Ok(request),
     }
 }

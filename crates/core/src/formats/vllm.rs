@@ -4,7 +4,7 @@
 //! aggregates in milliseconds. SGLang's bench_serving writes the same shape ([`super::sglang`]).
 
 use super::doc::{Num, Object};
-use super::{checked, each_object, Document, Found, Part, Place, ToolRead};
+use super::{checked, each_object, usable, Document, Found, Part, Place, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::text::shown;
@@ -159,10 +159,10 @@ fn successful(request: &mut Request, ttft: f64, gaps: &[f64]) -> Result<(), Stri
         total += checked("`itls`", gap)?;
     }
     request.generation_time = checked("the sum of `itls`", total)?;
-    checked("`input_lens`", request.input_tokens)?;
-    checked("`output_lens`", request.output_tokens)?;
+    request.input_tokens = checked("`input_lens`", request.input_tokens)?;
+    request.output_tokens = checked("`output_lens`", request.output_tokens)?;
     request.itl_gaps = gaps.len() as u32;
-    Ok(())
+    usable(*request).map(drop)
 }
 
 /// The aggregates: counts, throughput, and `mean_/median_/std_/p<P>_<metric>_ms`.
