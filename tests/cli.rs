@@ -126,6 +126,8 @@ fn output_folder_is_never_someone_elses() {
             "plots/qps_comparison.svg",
             "plots/throughput_comparison.png",
             "plots/throughput_comparison.svg",
+            "plots/tradeoff_comparison.png",
+            "plots/tradeoff_comparison.svg",
             "style.css",
             "summary.json",
             "viewer-wasm.js",

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serving_compare::analysis::Analysis;
 use serving_compare::charts::{
     attainment_panel, bar_panel, box_panel, cdf_panel, cdf_points, change_panel, css_colour, load_line_panel,
-    timeline_panel, timeline_points, ChartView, Hit, Scale,
+    timeline_panel, timeline_points, Across, ChartView, Hit, Scale, SloShown,
 };
 use serving_compare::compare::{Quantity, Rate};
 use serving_compare::findings::key_findings;
@@ -345,7 +345,27 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     let draw_lines = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = charted.get();
         let band = (v.stat == Stat::P50 && v.metric != MetricChoice::Throughput).then_some(Stat::P90);
-        load_line_panel(area, &chart_analysis.get(), &v.sweep, v.metric.quantity(v.stat), band, &chart_view())
+        load_line_panel(
+            area,
+            &chart_analysis.get(),
+            &v.sweep,
+            v.metric.quantity(v.stat),
+            band,
+            Across::Load,
+            &chart_view(),
+        )
+    };
+    let draw_tradeoff = move |area: &Area| -> Result<Vec<Hit>, String> {
+        let v = charted.get();
+        if v.metric == MetricChoice::Throughput {
+            return message(
+                area,
+                "The trade-off curve sets a latency against the throughput: choose a latency metric.",
+            );
+        }
+        let quantity = v.metric.quantity(v.stat);
+        let across = Across::Achieved(Rate::OutputTokens);
+        load_line_panel(area, &chart_analysis.get(), &v.sweep, quantity, None, across, &chart_view())
     };
     let draw_throughput = move |area: &Area| -> Result<Vec<Hit>, String> {
         let v = charted.get();
@@ -396,11 +416,15 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
             let _ = browser::save("README.md", markdown.as_bytes(), "text/markdown");
         }
     };
-    let draw_attainment = move |area: &Area| -> Result<Vec<Hit>, String> {
-        let v = view.get();
-        match slo_report.get() {
-            Some(report) => attainment_panel(area, &analysis.get(), &v.sweep, &report, &chart_view()),
-            None => message(area, "Set a service-level objective above to see how much load each deployment serves."),
+    let draw_slo = move |shown: SloShown| {
+        move |area: &Area| -> Result<Vec<Hit>, String> {
+            let v = view.get();
+            match slo_report.get() {
+                Some(report) => attainment_panel(area, &analysis.get(), &v.sweep, &report, shown, &chart_view()),
+                None => {
+                    message(area, "Set a service-level objective above to see how much load each deployment serves.")
+                }
+            }
         }
     };
     view! {
@@ -409,9 +433,11 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
         <Controls analysis=loaded.clone() state=state view=view />
         <SloControls loaded=loaded.clone() state=state view=view />
         <section class="charts">
-            <Chart name="slo-attainment" draw=draw_attainment />
+            <Chart name="slo-attainment" draw=draw_slo(SloShown::Attainment) />
+            <Chart name="slo-goodput" draw=draw_slo(SloShown::Goodput) />
             <Chart name="latency-distribution" draw=draw_boxes />
             <Chart name="qps-lines" draw=draw_lines />
+            <Chart name="tradeoff" draw=draw_tradeoff />
             <Chart name="throughput" draw=draw_throughput />
             <Chart name="throughput-change" draw=draw_change />
             <Chart name="cdf" draw=draw_cdf />

@@ -86,9 +86,9 @@ async function canvases(page) {
 
 async function assertChartsDrawn(page) {
   const list = await canvases(page);
-  assert.equal(list.length, 7, 'seven charts');
-  // The attainment chart asks for an SLO until one is set (checked in the SLO test).
-  for (const c of list.filter((c) => c.name !== 'slo-attainment')) assert.ok(c.ink > c.pixels / 100, `canvas ${c.name} is (nearly) blank: ${c.ink} inked pixels`);
+  assert.equal(list.length, 9, 'nine charts');
+  // The SLO charts ask for an SLO until one is set (checked in the SLO test).
+  for (const c of list.filter((c) => !c.name.startsWith('slo-'))) assert.ok(c.ink > c.pixels / 100, `canvas ${c.name} is (nearly) blank: ${c.ink} inked pixels`);
   return list;
 }
 
@@ -233,8 +233,10 @@ test('service-level objectives: the page finds what the CLI finds; sliders recom
   assert.deepEqual(await findings(page), expected.key_findings);
   const hash = await page.evaluate(() => location.hash);
   assert.ok(hash.includes('slo_ttft=60') && hash.includes('slo_tpot=30'), hash);
-  const chart = (await canvases(page)).find((c) => c.name === 'slo-attainment');
-  assert.ok(chart.ink > chart.pixels / 100, 'the attainment chart is blank');
+  for (const name of ['slo-attainment', 'slo-goodput']) {
+    const chart = (await canvases(page)).find((c) => c.name === name);
+    assert.ok(chart.ink > chart.pixels / 100, `the ${name} chart is blank`);
+  }
   // A looser TTFT bound on the slider: more load passes, the capacities change.
   const before = await findings(page);
   const slider = await page.$('input[data-slo-slider=ttft]');
@@ -250,11 +252,9 @@ test('service-level objectives: the page finds what the CLI finds; sliders recom
   await page.close();
 });
 
-test('hovering a chart shows the exact value and the deployment', async () => {
-  const { page, problems } = await open(fileUrl(SITE));
-  await waitForCharts(page);
-  // Hover where the chart drew deployment 0's colour (its line and points), pixel by pixel until a tooltip shows.
-  const canvas = await page.$('canvas[aria-label="qps-lines"]');
+/** The tooltip's text where `chart` drew deployment 0's colour (its line and points), hovered pixel by pixel. */
+async function tooltipOf(page, chart) {
+  const canvas = await page.$(`canvas[aria-label="${chart}"]`);
   await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   const spots = await canvas.evaluate((c) => {
@@ -265,16 +265,28 @@ test('hovering a chart shows the exact value and the deployment', async () => {
     }
     return out;
   });
-  assert.ok(spots.length > 10, 'deployment 0 is not drawn');
-  let text = null;
+  assert.ok(spots.length > 10, `deployment 0 is not drawn on ${chart}`);
   for (const [x, y] of spots.filter((_, i) => i % Math.ceil(spots.length / 200) === 0)) {
     await page.mouse.move(box.x + x, box.y + y);
-    text = await page.$eval('figure[data-chart="qps-lines"]', (f) => f.querySelector('.tooltip')?.textContent ?? null);
-    if (text) break;
+    const text = await page.$eval(`figure[data-chart="${chart}"]`, (f) => f.querySelector('.tooltip')?.textContent ?? null);
+    if (text) return text;
   }
-  assert.ok(text, 'no tooltip anywhere on the chart');
+  assert.fail(`no tooltip anywhere on ${chart}`);
+}
+
+test('hovering a chart shows the exact value and the deployment', async () => {
+  const { page, problems } = await open(fileUrl(SITE));
+  await waitForCharts(page);
+  const text = await tooltipOf(page, 'qps-lines');
   assert.ok(summary.deployments.some((d) => text.includes(d.label)), `tooltip without a deployment: ${text}`);
   assert.match(text, /QPS: TTFT p50 [0-9.]+ (ms|s)/);
+  // The trade-off curve: the same statistic, with the throughput the run achieved.
+  const tradeoff = await tooltipOf(page, 'tradeoff');
+  assert.match(tradeoff, /QPS: TTFT p50 [0-9.]+ (ms|s).*, Output tokens\/s [0-9.]+ tokens\/s/);
+  const [, label, qps] = tradeoff.match(/^(.+) at ([0-9.]+) QPS:/);
+  const achieved = Number(tradeoff.match(/Output tokens\/s ([0-9.]+) tokens\/s/)[1]);
+  const runs = summary.runs.filter((r) => summary.deployments.find((d) => d.id === r.deployment).label === label && r.load.value === Number(qps));
+  assert.ok(runs.some((r) => Math.abs(achieved / r.throughput.output_tokens_per_s - 1) < 1e-4), `${achieved} tokens/s is no run's of ${label} at QPS ${qps}`);
   assert.deepEqual(problems, []);
   await page.close();
 });

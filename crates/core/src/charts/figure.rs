@@ -1,6 +1,6 @@
 //! The static plots of the report: a title, a legend, and a row of panels per sweep.
 
-use super::{bar_panel, box_panel, change_panel, err, legend, load_line_panel, Area, ChartView, FONT};
+use super::{bar_panel, box_panel, change_panel, err, legend, load_line_panel, Across, Area, ChartView, FONT};
 use crate::analysis::Analysis;
 use crate::compare::{Quantity, Rate};
 use crate::metric::Metric;
@@ -8,12 +8,13 @@ use crate::model::Sweep;
 use crate::stats::Stat;
 use plotters::prelude::*;
 
-/// The three static plots of the report.
+/// The static plots of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Figure {
     Latency,
     Throughput,
     Qps,
+    TradeOff,
 }
 
 const WIDTH: u32 = 1800;
@@ -21,7 +22,7 @@ const HEADER: u32 = 96;
 const ROW: u32 = 400;
 
 impl Figure {
-    pub const ALL: [Figure; 3] = [Figure::Latency, Figure::Throughput, Figure::Qps];
+    pub const ALL: [Figure; 4] = [Figure::Latency, Figure::Throughput, Figure::Qps, Figure::TradeOff];
 
     /// The file name without extension under `plots/`.
     pub fn file_stem(self) -> &'static str {
@@ -29,6 +30,7 @@ impl Figure {
             Figure::Latency => "latency_comparison",
             Figure::Throughput => "throughput_comparison",
             Figure::Qps => "qps_comparison",
+            Figure::TradeOff => "tradeoff_comparison",
         }
     }
 
@@ -37,6 +39,7 @@ impl Figure {
             Figure::Latency => "Latency distributions per load level (box p25–p75, line p50, whiskers p5–p95)",
             Figure::Throughput => "Output-token throughput per load level, and its change against the baseline",
             Figure::Qps => "Latency (p50 with its interval, band to p90) and token rate against the load; hollow points: runs not at a steady state",
+            Figure::TradeOff => "Latency p50 against the output-token throughput achieved, each line through a deployment's load levels: lower and further right is better",
         }
     }
 
@@ -85,17 +88,21 @@ impl Figure {
                 change_panel(&panels[1], a, sweep, Rate::OutputTokens, view)?;
             }
             Figure::Qps => {
-                let panels = row.split_evenly((1, 3));
-                load_line_panel(
-                    &panels[0],
-                    a,
-                    sweep,
-                    Quantity::Stat(Metric::E2eLatency, Stat::P50),
-                    Some(Stat::P90),
-                    view,
-                )?;
-                load_line_panel(&panels[1], a, sweep, Quantity::Stat(Metric::Ttft, Stat::P50), Some(Stat::P90), view)?;
-                load_line_panel(&panels[2], a, sweep, Quantity::Throughput(Rate::OutputTokens), None, view)?;
+                let quantities = [
+                    (Quantity::Stat(Metric::E2eLatency, Stat::P50), Some(Stat::P90)),
+                    (Quantity::Stat(Metric::Ttft, Stat::P50), Some(Stat::P90)),
+                    (Quantity::Throughput(Rate::OutputTokens), None),
+                ];
+                for ((quantity, band), panel) in quantities.into_iter().zip(row.split_evenly((1, 3))) {
+                    load_line_panel(&panel, a, sweep, quantity, band, Across::Load, view)?;
+                }
+            }
+            Figure::TradeOff => {
+                let metrics = [Metric::Ttft, Metric::Tpot, Metric::E2eLatency];
+                for (metric, panel) in metrics.into_iter().zip(row.split_evenly((1, 3))) {
+                    let quantity = Quantity::Stat(metric, Stat::P50);
+                    load_line_panel(&panel, a, sweep, quantity, None, Across::Achieved(Rate::OutputTokens), view)?;
+                }
             }
         }
         Ok(())

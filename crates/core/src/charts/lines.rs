@@ -1,36 +1,55 @@
-//! A quantity against the load level, one line per deployment, with each statistic's interval as a
-//! whisker, runs not at a steady state hollow, and an optional band to another statistic. Loads without
-//! a bound have no place on this axis and are left out.
+//! A quantity against the load level or against the throughput achieved (the trade-off curve), one line
+//! per deployment through its load levels, with each statistic's interval as a whisker, runs not at a
+//! steady state hollow, and an optional band to another statistic. Loads without a bound have no place
+//! on the load axis and are left out.
 
 use super::{axis_title, colour, draw_axes, err, frame, no_data, tick, Area, Axes, ChartView, Hit};
 use crate::analysis::Analysis;
-use crate::compare::Quantity;
+use crate::compare::{Quantity, Rate};
 use crate::evidence::Interval;
-use crate::model::Sweep;
+use crate::model::{Load, Sweep};
 use crate::stats::Stat;
 use crate::text;
 use plotters::prelude::*;
 use std::ops::Range;
 
-/// One line per deployment of a quantity against the load; with `band`, a shaded band from the line's
-/// statistic up to the band's (for instance p50 to p90).
+/// What the x axis of a line panel shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Across {
+    /// The load level (request rate or concurrency).
+    Load,
+    /// The throughput each run achieved: the trade-off between latency and throughput, each line going
+    /// through its load levels in order.
+    Achieved(Rate),
+}
+
+/// One line per deployment of a quantity against the load or the achieved throughput; with `band`, a
+/// shaded band from the line's statistic up to the band's (for instance p50 to p90).
 pub fn load_line_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     a: &Analysis,
     sweep: &Sweep,
     quantity: Quantity,
     band: Option<Stat>,
+    across: Across,
     view: &ChartView,
 ) -> Result<Vec<Hit>, String> {
     let band_quantity = match (quantity, band) {
         (Quantity::Stat(metric, _), Some(stat)) => Some(Quantity::Stat(metric, stat)),
         _ => None,
     };
-    let caption = match (band_quantity, band) {
-        (Some(_), Some(stat)) => {
-            format!("{} (band to {}) vs {} · {}", quantity.label(), stat.key(), sweep.kind.axis(), sweep)
-        }
-        _ => format!("{} vs {} · {}", quantity.label(), sweep.kind.axis(), sweep),
+    let x_quantity = match across {
+        Across::Load => None,
+        Across::Achieved(rate) => Some(Quantity::Throughput(rate)),
+    };
+    let x_desc = match x_quantity {
+        None => sweep.kind.axis().to_string(),
+        Some(x) => format!("throughput achieved ({})", x.unit()),
+    };
+    let caption = match (band_quantity, band, x_quantity) {
+        (Some(_), Some(stat), _) => format!("{} (band to {}) vs {} · {}", quantity.label(), stat.key(), x_desc, sweep),
+        (_, _, Some(x)) => format!("{} vs {} achieved · {}", quantity.label(), x.label(), sweep),
+        _ => format!("{} vs {} · {}", quantity.label(), x_desc, sweep),
     };
     let series: Vec<(usize, Vec<Point>)> = view
         .deployments
@@ -40,7 +59,11 @@ pub fn load_line_panel<DB: DrawingBackend>(
                 .runs_of(&a.deployments[d].id, sweep)
                 .filter_map(|r| {
                     Some(Point {
-                        level: r.load.value?,
+                        load: r.load,
+                        level: match x_quantity {
+                            None => r.load.value?,
+                            Some(x) => x.of(r)?,
+                        },
                         value: quantity.of(r)?,
                         band: band_quantity.and_then(|b| b.of(r)),
                         interval: a.interval(r, quantity),
@@ -62,7 +85,11 @@ pub fn load_line_panel<DB: DrawingBackend>(
     let (Some(lo), Some(hi), Some(first), Some(last)) =
         (values().reduce(f64::min), values().reduce(f64::max), levels().reduce(f64::min), levels().reduce(f64::max))
     else {
-        return no_data(area, &caption, "no data at a bounded load");
+        return no_data(
+            area,
+            &caption,
+            if x_quantity.is_some() { "no throughput measured" } else { "no data at a bounded load" },
+        );
     };
     let scale = view.scale;
     let x_range = level_range(first, last);
@@ -75,7 +102,7 @@ pub fn load_line_panel<DB: DrawingBackend>(
         Axes {
             x_labels: &x_labels,
             y_labels: &y_labels,
-            x_desc: sweep.kind.axis(),
+            x_desc: &x_desc,
             y_desc: &axis_title(&quantity.label(), quantity.unit()),
             categories: None,
         },
@@ -150,14 +177,17 @@ pub fn load_line_panel<DB: DrawingBackend>(
                 _ => String::new(),
             };
             let steady = if p.unstable { ", not at a steady state" } else { "" };
+            let achieved = x_quantity
+                .map(|x| format!(", {} {}", x.label(), text::exact(Some(p.level), x.unit())))
+                .unwrap_or_default();
             hits.push(Hit {
                 x,
                 y,
                 deployment: *d,
                 text: format!(
-                    "{} at {}: {} {}{band_text}{interval_text}{steady}",
+                    "{} at {}: {} {}{band_text}{interval_text}{achieved}{steady}",
                     a.deployments[*d].label,
-                    crate::model::Load { kind: sweep.kind, value: Some(p.level) },
+                    p.load,
                     quantity.label(),
                     text::exact(Some(p.value), quantity.unit()),
                 ),
@@ -167,9 +197,10 @@ pub fn load_line_panel<DB: DrawingBackend>(
     Ok(hits)
 }
 
-/// One run's point: its load level, value, the band's value, the value's interval, and whether the run
-/// is at a steady state.
+/// One run's point: its load, its place on the x axis, value, the band's value, the value's interval, and
+/// whether the run is at a steady state.
 struct Point {
+    load: Load,
     level: f64,
     value: f64,
     band: Option<f64>,

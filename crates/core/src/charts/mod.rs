@@ -11,12 +11,12 @@ mod figure;
 mod lines;
 mod timeline;
 
-pub use attainment::attainment_panel;
+pub use attainment::{attainment_panel, SloShown};
 pub use bars::{bar_panel, change_panel};
 pub use boxes::box_panel;
 pub use cdf::{cdf_panel, cdf_points};
 pub use figure::Figure;
-pub use lines::load_line_panel;
+pub use lines::{load_line_panel, Across};
 pub use timeline::{timeline_panel, timeline_points};
 
 use crate::analysis::{Analysis, Run};
