@@ -1,8 +1,8 @@
 //! The generated site in a real browser (headless Chromium, driven by tests/e2e/site.test.mjs with
 //! playwright-core): from file:// and from a local server under a sub-path, charts drawn, table equal to
 //! summary.json, controls and URL state, drop and file picker (LMBench CSVs, and every other tool's files with
-//! the CLI's numbers), hostile names, 1M requests; and the size of
-//! the site's code and data.
+//! the CLI's numbers), hostile names, values at the edges of f64, a 200 MB one-line file, 1M requests; and
+//! the size of the site's code and data.
 //! tests/e2e/setup.sh installs Chromium and playwright-core first if they are missing.
 
 mod support;
@@ -72,6 +72,16 @@ fn site_in_a_real_browser() {
     let mixed_site = tmp.path().join("mixed-site");
     gen_site_ok(tmp.path(), &[mixed.to_str().unwrap(), "-o", mixed_site.to_str().unwrap()]);
 
+    let extreme = tmp.path().join("extreme");
+    extreme_results(&extreme);
+    let extreme_site = tmp.path().join("extreme-site");
+    gen_site_ok(tmp.path(), &[extreme.to_str().unwrap(), "-o", extreme_site.to_str().unwrap()]);
+
+    // A 200 MB file of one line, named like a result file, beside an ordinary deployment.
+    let huge = tmp.path().join("huge");
+    copy_dir(&example().join("standalone"), &huge.join("standalone"));
+    write(&huge, "huge/LMBench_long_input_0.5.csv", "x".repeat(200 << 20).as_bytes());
+
     let output = Command::new("node")
         .current_dir(&e2e)
         .args(["--test", "--test-reporter=spec", "site.test.mjs"])
@@ -84,6 +94,8 @@ fn site_in_a_real_browser() {
         .env("CSV_DIR", example())
         .env("MIXED_DIR", &mixed)
         .env("MIXED_SUMMARY", mixed_site.join("summary.json"))
+        .env("EXTREME_SITE", &extreme_site)
+        .env("HUGE_DIR", &huge)
         .output()
         .expect("node runs");
     let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));

@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
 
-const HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
+const HEADER: &str = LMBENCH_HEADER;
 
 fn write(root: &Path, relative: &str, bytes: &[u8]) {
     let path = root.join(relative);
@@ -80,28 +80,7 @@ fn json_numbers(value: &serde_json::Value, out: &mut Vec<f64>) {
 fn extreme_values_finish_quickly_and_read_as_numbers() {
     let tmp = tempfile::tempdir().unwrap();
     let results = tmp.path().join("results");
-    let ok = "10,20,0.5,1.0,1000,1002\n";
-    // Each file holds one row at an edge of f64's range, beside ordinary rows.
-    let rows = [
-        "10,20,0.5,1e-310,1000,1002",  // a decode rate of 2e311 tokens/s: not a number f64 can hold
-        "10,20,1.7e308,0.1,1000,1002", // a TTFT near f64's largest
-        "10,20,0.5,0.1,1000,1e307",    // a run of 1e307 s: throughput of 1e-306 tokens/s
-        "10,20,1.7e308,1.7e308,1000,1002", // TTFT + generation time overflows
-        "10,1.0000000000000002,0.5,1e300,1000,1002", // TPOT over output tokens - 1 = 2e-16
-        "10,20,-0,-0.0,-0,-0",         // negative zeros
-        "1e308,1e308,0.5,1.0,1000,1002", // token counts whose sums overflow
-    ];
-    for (i, row) in rows.iter().enumerate() {
-        write(&results, &format!("edge/LMBench_s_{}.csv", i + 1), format!("{HEADER}{row}\n{ok}{ok}{ok}").as_bytes());
-        write(&results, &format!("standalone/LMBench_s_{}.csv", i + 1), format!("{HEADER}{ok}{ok}").as_bytes());
-    }
-    // Four huge TTFTs: their sum and squares overflow, their mean and standard deviation must not.
-    write(
-        &results,
-        "edge/LMBench_s_8.csv",
-        format!("{HEADER}{}", "10,20,1.7e308,0.1,1000,1002\n".repeat(4)).as_bytes(),
-    );
-    write(&results, "standalone/LMBench_s_8.csv", format!("{HEADER}{ok}").as_bytes());
+    extreme_results(&results);
 
     let output = gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
     let (out, err) = (stdout(&output), stderr(&output));

@@ -161,3 +161,30 @@ pub fn mixed_results(root: &Path) {
     }
     copy("llmd-report/br_v0_2_example.yaml", "llmd/benchmark_report_v0.2,_stage_3.yaml");
 }
+
+/// LMBench's columns, as a header line.
+pub const LMBENCH_HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time\n";
+
+/// Results at the edges of f64's range: deployment `edge` has, at each QPS, one row whose values or
+/// derived metrics reach those edges beside ordinary rows (and at QPS 8 four TTFTs whose sum and squares
+/// overflow); `standalone` has ordinary rows at the same loads.
+pub fn extreme_results(results: &Path) {
+    let ok = "10,20,0.5,1.0,1000,1002\n";
+    let rows = [
+        "10,20,0.5,1e-310,1000,1002",  // a decode rate of 2e311 tokens/s: not a number f64 can hold
+        "10,20,1.7e308,0.1,1000,1002", // a TTFT near f64's largest
+        "10,20,0.5,0.1,1000,1e307",    // a run of 1e307 s: throughput of 1e-306 tokens/s
+        "10,20,1.7e308,1.7e308,1000,1002", // TTFT + generation time overflows
+        "10,1.0000000000000002,0.5,1e300,1000,1002", // TPOT over output tokens - 1 = 2e-16
+        "10,20,-0,-0.0,-0,-0",         // negative zeros
+        "1e308,1e308,0.5,1.0,1000,1002", // token counts whose sums overflow
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        let text = format!("{LMBENCH_HEADER}{row}\n{ok}{ok}{ok}");
+        write(results, &format!("edge/LMBench_s_{}.csv", i + 1), text.as_bytes());
+        write(results, &format!("standalone/LMBench_s_{}.csv", i + 1), format!("{LMBENCH_HEADER}{ok}{ok}").as_bytes());
+    }
+    let huge = "10,20,1.7e308,0.1,1000,1002\n".repeat(4);
+    write(results, "edge/LMBench_s_8.csv", format!("{LMBENCH_HEADER}{huge}").as_bytes());
+    write(results, "standalone/LMBench_s_8.csv", format!("{LMBENCH_HEADER}{ok}").as_bytes());
+}
