@@ -95,6 +95,9 @@ fn site_in_a_real_browser() {
         .env("MIXED_DIR", &mixed)
         .env("MIXED_SUMMARY", mixed_site.join("summary.json"))
         .env("EXTREME_SITE", &extreme_site)
+        .env("SLO_SITE", &slo_site)
+        .env("REAL_DATA", real_data())
+        .env("GUIDELLM_ANCHOR", repo().join("tests/data/anchors/guidellm-0.8.1-report.html"))
         .env("HUGE_DIR", &huge)
         .output()
         .expect("node runs");

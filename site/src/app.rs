@@ -156,7 +156,10 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 {move || match status.get() {
-                    Status::Empty => view! { <EmptyState /> }.into_any(),
+                    Status::Empty => {
+                        browser::remove_static_report();
+                        view! { <EmptyState /> }.into_any()
+                    }
                     Status::Loading { fraction, message } => {
                         view! {
                             <section class="loading" aria-busy="true">
@@ -167,6 +170,7 @@ pub fn App() -> impl IntoView {
                             .into_any()
                     }
                     Status::Failed { message, warnings } => {
+                        browser::remove_static_report();
                         view! {
                             <section class="failed">
                                 <p class="error">{message}</p>

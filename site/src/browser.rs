@@ -126,8 +126,17 @@ pub fn now() -> f64 {
     window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Records when the first chart was drawn (read by the end-to-end test), once.
+/// Removes the report that index.html shows until the viewer has drawn (gen-site writes it there).
+pub fn remove_static_report() {
+    if let Some(report) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("static-report")) {
+        report.remove();
+    }
+}
+
+/// Records when the first chart was drawn (read by the end-to-end test), once; the viewer's charts
+/// then take the place of the report's.
 pub fn mark_first_chart() {
+    remove_static_report();
     if let Some(w) = window() {
         let key = JsValue::from_str("genSiteFirstChartMs");
         if get(&w, "genSiteFirstChartMs").is_undefined() {

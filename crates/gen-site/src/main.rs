@@ -15,6 +15,7 @@ use serving_compare::analysis::{group_runs, Analysis, Grouping, Run};
 use serving_compare::bundle::Options;
 use serving_compare::charts::{ChartView, Figure};
 use serving_compare::discovery::DeploymentBy;
+use serving_compare::findings::key_findings;
 use serving_compare::formats::assemble;
 use serving_compare::inference::{Multiplicity, State, StatsConfig};
 use serving_compare::slo::{Slo, SloReport};
@@ -214,7 +215,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         stats: analysis.config,
         slo,
     };
-    written.extend(write_site(&staging, &root_label, &options, data, &analysis.warnings)?);
+    let findings = key_findings(&analysis, slo_report.as_ref());
+    written.extend(write_site(&staging, &root_label, &findings, &options, data, &analysis.warnings)?);
     staging.commit(&written)?;
 
     let mut stdout = std::io::stdout().lock();
@@ -272,12 +274,13 @@ fn report_warnings(warnings: &[Warning]) {
 fn write_site(
     staging: &Staging,
     title: &str,
+    findings: &[String],
     options: &Options,
     data: site::DataWriter,
     warnings: &[Warning],
 ) -> Result<Vec<String>, String> {
     let mut written = Vec::new();
-    for (relative, bytes) in site::code_files(title) {
+    for (relative, bytes) in site::code_files(title, findings) {
         staging.write(&relative, &bytes).map_err(|e| format!("{relative}: {e}"))?;
         written.push(relative);
     }

@@ -3,6 +3,7 @@
 //! from any static host under any path: relative links only, classic scripts only, no request outside.
 
 use serving_compare::bundle::{DataScript, Options, PackedFile};
+use serving_compare::charts::Figure;
 use serving_compare::warning::Warning;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -32,9 +33,28 @@ pub fn pack(path: &str, bytes: &[u8]) -> PackedFile {
     PackedFile { path: path.to_string(), size: bytes.len(), deflate: room[..length].to_vec() }
 }
 
-/// The site's files but [`DATA_FILE`], as (relative path, contents).
-pub fn code_files(title: &str) -> Vec<(String, Vec<u8>)> {
-    let index = INDEX_HTML.replace("{{TITLE}}", &html_escape(title));
+/// The report's plots that index.html shows before the viewer has drawn, most telling first.
+const FIRST_PAINT: [Figure; 4] = [Figure::Qps, Figure::TradeOff, Figure::Throughput, Figure::Latency];
+
+/// The site's files but [`DATA_FILE`], as (relative path, contents). index.html holds the key findings and
+/// the report's plots: what a reader sees at once, before the viewer has drawn its charts (which then
+/// take their place), and all they see without JavaScript.
+pub fn code_files(title: &str, findings: &[String]) -> Vec<(String, Vec<u8>)> {
+    let mut report = format!("<div id=\"static-report\">\n<h1>Benchmark comparison: {}</h1>\n", html_escape(title));
+    report.push_str("<section class=\"findings\"><h2>Key findings</h2><ul>\n");
+    for finding in findings {
+        report.push_str(&format!("<li>{}</li>\n", html_escape(finding)));
+    }
+    report.push_str("</ul></section>\n<section class=\"charts\">\n");
+    for figure in FIRST_PAINT {
+        report.push_str(&format!(
+            "<figure class=\"chart\"><img src=\"plots/{}.png\" alt=\"{}\" elementtiming=\"static-chart\"></figure>\n",
+            figure.file_stem(),
+            html_escape(figure.title())
+        ));
+    }
+    report.push_str("</section>\n</div>\n");
+    let index = INDEX_HTML.replace("{{TITLE}}", &html_escape(title)).replace("{{REPORT}}", &report);
     [
         ("index.html", index),
         ("style.css", STYLE_CSS.to_string()),
@@ -149,13 +169,15 @@ mod tests {
             writer.add(i, Some(file));
         }
         writer.finish(&Options::default(), &[Warning::file(evil, "bad")]).unwrap();
-        assert!(!std::fs::read_to_string(&data).unwrap().contains("<img"));
-        for (path, bytes) in code_files(evil) {
+        assert!(!std::fs::read_to_string(&data).unwrap().contains(evil));
+        let findings = [format!("{evil} serves 3 QPS")];
+        for (path, bytes) in code_files(evil, &findings) {
             if path != "viewer-wasm.js" {
-                assert!(!String::from_utf8_lossy(&bytes).contains("<img"), "{path}");
+                assert!(!String::from_utf8_lossy(&bytes).contains(evil), "{path}");
             }
         }
-        let index = String::from_utf8(code_files(evil).remove(0).1).unwrap();
+        let index = String::from_utf8(code_files(evil, &findings).remove(0).1).unwrap();
+        assert!(index.contains("<li>&lt;img src=x onerror=alert(1)&gt; serves 3 QPS</li>"));
         assert!(index.contains("<title>Benchmark comparison: &lt;img src=x onerror=alert(1)&gt;</title>"));
         assert!(
             !index.contains("http:") && !index.contains("https:") && !index.contains("//cdn"),
