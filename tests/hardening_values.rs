@@ -5,9 +5,7 @@
 mod support;
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -17,42 +15,6 @@ fn write(root: &Path, relative: &str, bytes: &[u8]) {
     let path = root.join(relative);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, bytes).unwrap();
-}
-
-/// Runs gen-site and asserts that it succeeded within `limit`: a hang fails the test rather than stalling
-/// the test run.
-fn gen_site_within(cwd: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gen-site"))
-        .current_dir(cwd)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gen-site runs");
-    // The pipes are drained while waiting, so that a large output can't block the child.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            pipe.read_to_end(&mut bytes).unwrap();
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > limit {
-            child.kill().unwrap();
-            panic!("gen-site {args:?} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let output = Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() };
-    assert!(output.status.success(), "gen-site {args:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    output
 }
 
 /// No `NaN`, `inf` or negative zero in a text meant for people.
@@ -82,7 +44,7 @@ fn extreme_values_finish_quickly_and_read_as_numbers() {
     let results = tmp.path().join("results");
     extreme_results(&results);
 
-    let output = gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
+    let output = gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
     let (out, err) = (stdout(&output), stderr(&output));
     let readme = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
     assert_numbers_read_well("stdout", &out);
@@ -115,7 +77,8 @@ fn extreme_values_finish_quickly_and_read_as_numbers() {
     assert_eq!(huge["metrics"]["ttft_s"]["mean"], 1.7e308);
     assert_eq!(huge["metrics"]["ttft_s"]["std"], 0.0);
     // A change beyond f64's range is n/a, never +inf %: against edge's 8e-306 tokens/s at QPS 3.
-    let output = gen_site_within(tmp.path(), &["results", "-o", "out", "--baseline", "edge"], Duration::from_secs(60));
+    let output =
+        gen_site_ok_within(tmp.path(), &["results", "-o", "out", "--baseline", "edge"], Duration::from_secs(60));
     assert_numbers_read_well("stdout", &stdout(&output));
     let summary = read_json(&tmp.path().join("out/summary.json"));
     let at_3 = summary["comparisons"].as_array().unwrap().iter().find(|c| c["load"]["value"] == 3.0).unwrap();
@@ -144,7 +107,7 @@ fn quoted_line_ends_keep_each_record_whole() {
          10,20,0.5,1.0,1000,1002,last"
     );
     write(tmp.path(), "results/a/LMBench_s_1.csv", csv.as_bytes());
-    let output = gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
+    let output = gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
     let err = stderr(&output);
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
     assert_eq!(warnings, ["warning: a/LMBench_s_1.csv:10: row skipped: `prompt_tokens` is not a number: `1\\u{a}0`"]);
@@ -164,7 +127,7 @@ fn a_huge_line_is_quoted_short_everywhere() {
     write(&results, "a/LMBench_s_4.csv", format!("{HEADER}10,20,{huge},1.0,1000,1002\n").as_bytes());
     write(&results, "a/notes.csv", format!("a,{huge}\n").as_bytes());
     write(&results, "a/broken.json", format!("{{\"{huge}\": 1}}").as_bytes());
-    let output = gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(120));
+    let output = gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(120));
     let err = stderr(&output);
     assert_eq!(err.lines().filter(|l| l.starts_with("warning:")).count(), 6, "{err}");
     assert!(err.len() < 4000, "{} bytes on stderr", err.len());
@@ -204,7 +167,7 @@ fn hostile_results(root: &Path) {
 fn nothing_from_the_input_acts_on_the_terminal() {
     let tmp = tempfile::tempdir().unwrap();
     hostile_results(&tmp.path().join("results"));
-    let output = gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
+    let output = gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
     for (stream, text) in [("stdout", stdout(&output)), ("stderr", stderr(&output))] {
         let acting = text.chars().find(|&c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c));
         assert_eq!(acting, None, "{stream}:\n{text}");
@@ -221,7 +184,7 @@ fn nothing_from_the_input_acts_on_the_terminal() {
 fn svg_plots_are_valid_xml_whatever_the_names() {
     let tmp = tempfile::tempdir().unwrap();
     hostile_results(&tmp.path().join("results"));
-    gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
+    gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
     for name in ["latency_comparison", "throughput_comparison", "qps_comparison"] {
         let svg = fs::read_to_string(tmp.path().join(format!("out/plots/{name}.svg"))).unwrap();
         let forbidden = svg.chars().find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}');
@@ -235,7 +198,7 @@ fn names_render_in_the_report_as_the_text_they_are() {
     use pulldown_cmark::{html, Options, Parser};
     let tmp = tempfile::tempdir().unwrap();
     hostile_results(&tmp.path().join("results"));
-    gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
+    gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(60));
     let readme = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
     let mut rendered = String::new();
     html::push_html(&mut rendered, Parser::new_ext(&readme, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH));
@@ -273,7 +236,7 @@ fn many_runs_take_linear_time_and_give_readable_plots() {
         );
     }
     let started = Instant::now();
-    gen_site_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(90));
+    gen_site_ok_within(tmp.path(), &["results", "-o", "out"], Duration::from_secs(90));
     println!("3000 runs: {:.1} s (debug build)", started.elapsed().as_secs_f64());
     let summary = read_json(&tmp.path().join("out/summary.json"));
     assert_eq!(summary["runs"].as_array().unwrap().len(), 3000);

@@ -45,6 +45,13 @@ pub fn gen_site_within(cwd: &Path, args: &[&str], limit: Duration) -> Output {
     }
 }
 
+/// Runs gen-site as [`gen_site_within`] does, and asserts that it succeeded.
+pub fn gen_site_ok_within(cwd: &Path, args: &[&str], limit: Duration) -> Output {
+    let output = gen_site_within(cwd, args, limit);
+    assert!(output.status.success(), "gen-site {args:?} failed:\n{}", stderr(&output));
+    output
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
