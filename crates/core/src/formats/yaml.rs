@@ -371,16 +371,18 @@ impl<'a> Parser<'a> {
         // Gather continuation lines: more indented than the parent, or inside an open quote or bracket.
         let start = self.line;
         let mut text = rest.to_string();
+        let mut open = Open::default();
+        open.read(&text);
         self.line += 1;
         loop {
-            let open = unbalanced(&text);
+            let unbalanced = open.unbalanced();
             let Some(next) = self.lines.get(self.line) else { break };
             let continues =
-                open || (!is_blank(next) && indent(next) > parent) || (next.trim().is_empty() && quoted_open(&text));
+                unbalanced || (!is_blank(next) && indent(next) > parent) || (next.trim().is_empty() && open.quoted());
             if !continues {
                 break;
             }
-            let piece = if open || quoted_open(&text) {
+            let piece = if unbalanced || open.quoted() {
                 next.trim().to_string()
             } else {
                 let piece = strip_comment(next).trim().to_string();
@@ -392,6 +394,8 @@ impl<'a> Parser<'a> {
             };
             text.push('\n');
             text.push_str(&piece);
+            open.read("\n");
+            open.read(&piece);
             self.line += 1;
         }
         // Problems are reported at the line where the value starts.
@@ -465,52 +469,85 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Whether a text has an unclosed flow bracket (outside quotes).
-fn unbalanced(text: &str) -> bool {
-    let (mut depth, mut single, mut double, mut escaped) = (0i32, false, false, false);
-    for b in text.bytes() {
-        match b {
-            _ if escaped => escaped = false,
-            b'\\' if double => escaped = true,
-            b'"' if !single => double = !double,
-            b'\'' if !double => single = !single,
-            b'[' | b'{' if !single && !double => depth += 1,
-            b']' | b'}' if !single && !double => depth -= 1,
-            _ => {}
-        }
-    }
-    depth > 0 || quoted_open(text)
+/// What a text gathered line by line leaves open: flow brackets (outside quotes), and the quoted scalar it
+/// starts with. Read a piece at a time as lines are added, so that gathering a value of n lines costs
+/// O(n), not a rereading of the whole text for each line.
+#[derive(Debug, Default)]
+struct Open {
+    /// Brackets, and quotes anywhere in the text.
+    depth: i32,
+    single: bool,
+    double: bool,
+    escaped: bool,
+    /// The quoted scalar the text starts with, if it does.
+    start: Start,
 }
 
-/// Whether a text starts a quoted scalar that is not closed yet.
-fn quoted_open(text: &str) -> bool {
-    let t = text.trim_start();
-    let Some(quote) = t.chars().next().filter(|c| *c == '"' || *c == '\'') else { return false };
-    let body = &t[1..];
-    if quote == '\'' {
-        // '' is an escaped quote.
-        let mut chars = body.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '\'' {
-                if chars.peek() == Some(&'\'') {
-                    chars.next();
-                } else {
-                    return false;
-                }
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+enum Start {
+    /// Only blanks so far.
+    #[default]
+    Blank,
+    /// The text does not start with a quote.
+    Unquoted,
+    /// In a double-quoted scalar, after a `\` or not.
+    Double {
+        escaped: bool,
+    },
+    /// In a single-quoted scalar, just after a `'` (which closes it, unless another follows) or not.
+    Single {
+        quote: bool,
+    },
+    Closed,
+}
+
+impl Open {
+    /// Reads on through `piece`, the text's next characters.
+    fn read(&mut self, piece: &str) {
+        for b in piece.bytes() {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' if self.double => self.escaped = true,
+                b'"' if !self.single => self.double = !self.double,
+                b'\'' if !self.double => self.single = !self.single,
+                b'[' | b'{' if !self.single && !self.double => self.depth += 1,
+                b']' | b'}' if !self.single && !self.double => self.depth -= 1,
+                _ => {}
             }
         }
-        return true;
-    }
-    let mut escaped = false;
-    for c in body.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => return false,
-            _ => {}
+        if matches!(self.start, Start::Unquoted | Start::Closed) {
+            return;
+        }
+        for c in piece.chars() {
+            self.start = match (self.start, c) {
+                (Start::Blank, c) if c.is_whitespace() => Start::Blank,
+                (Start::Blank, '"') => Start::Double { escaped: false },
+                (Start::Blank, '\'') => Start::Single { quote: false },
+                (Start::Blank, _) => Start::Unquoted,
+                (Start::Double { escaped: true }, _) => Start::Double { escaped: false },
+                (Start::Double { escaped: false }, '\\') => Start::Double { escaped: true },
+                (Start::Double { escaped: false }, '"') => Start::Closed,
+                // '' is an escaped quote.
+                (Start::Single { quote: false }, '\'') => Start::Single { quote: true },
+                (Start::Single { quote: true }, '\'') => Start::Single { quote: false },
+                (Start::Single { quote: true }, _) => Start::Closed,
+                (other, _) => other,
+            };
+            if matches!(self.start, Start::Unquoted | Start::Closed) {
+                return;
+            }
         }
     }
-    true
+
+    /// Whether the text so far starts a quoted scalar that is not closed yet.
+    fn quoted(&self) -> bool {
+        matches!(self.start, Start::Double { .. } | Start::Single { quote: false })
+    }
+
+    /// Whether the text so far has an unclosed flow bracket, or an unclosed quoted scalar.
+    fn unbalanced(&self) -> bool {
+        self.depth > 0 || self.quoted()
+    }
 }
 
 /// A plain scalar by YAML 1.2's core schema.
@@ -896,5 +933,26 @@ mod tests {
         }
         assert!(to_json(&"[".repeat(10_000)).is_err());
         assert!(to_json(&"- ".repeat(10_000)).is_err());
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/read.rs): a value over many lines (a long quoted or plain text
+    /// folded over lines, a long flow list) took time quadratic in its lines, each line rereading all
+    /// before it: 3 s for half a megabyte, minutes for a few. Here 1 to 3 MB, read in well under a second.
+    #[test]
+    fn values_over_many_lines_take_linear_time() {
+        let words: Vec<String> = (0..100_000).map(|i| format!("word{i:06} w")).collect();
+        let lines: Vec<String> = words.chunks(6).map(|line| line.join(" ")).collect();
+        let numbers: Vec<String> = (0..60_000).map(|i| format!("  {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i},")).collect();
+        for text in [
+            format!("text: \"{}\"\n", lines.join("\n  ")),
+            format!("text: '{}'\n", lines.join("\n  ")),
+            format!("text: {}\n", lines.join("\n  ")),
+            format!("values: [\n{}\n  0]\n", numbers.join("\n")),
+        ] {
+            let started = std::time::Instant::now();
+            let json = to_json(&text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(json.len() > 1_000_000);
+            assert!(started.elapsed().as_secs_f64() < 2.0, "{:?} for {} bytes", started.elapsed(), text.len());
+        }
     }
 }
