@@ -99,14 +99,35 @@ fn write_string(out: &mut String, s: &str) {
 /// How deep collections may nest: deeper input is refused rather than overflowing the stack.
 const MAX_DEPTH: usize = 256;
 
+/// How much aliases may copy of their anchors' values in all (in [`size`]'s units), beyond the file's
+/// length: a file of a few hundred bytes can nest aliases of aliases into gigabytes (a "billion laughs"),
+/// refused here rather than running out of memory.
+const MAX_ALIASED: usize = 1 << 20;
+
 struct Parser<'a> {
     /// The document's lines, without their line ends; a line being consumed is replaced by its rest.
     lines: Vec<String>,
     /// Original text, for nothing but its lifetime.
     _text: std::marker::PhantomData<&'a str>,
     line: usize,
-    anchors: HashMap<String, Value>,
+    /// Each anchor's value, and its [`size`].
+    anchors: HashMap<String, (Value, usize)>,
+    /// How much aliases have copied so far, and may in all.
+    aliased: usize,
+    max_aliased: usize,
     depth: usize,
+}
+
+/// The size of a value as aliases copy it: its nodes, and the bytes of its texts.
+fn size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 1,
+        Value::Number(text) | Value::String(text) => 1 + text.len(),
+        Value::Seq(items) => items.iter().fold(1, |sum, item| sum.saturating_add(size(item))),
+        Value::Map(members) => {
+            members.iter().fold(1, |sum, (key, value)| sum.saturating_add(key.len()).saturating_add(size(value)))
+        }
+    }
 }
 
 /// A mapping's members as they are read: in the order of their keys' first appearance, a repeated key
@@ -198,8 +219,26 @@ impl<'a> Parser<'a> {
             _text: std::marker::PhantomData,
             line: 0,
             anchors: HashMap::new(),
+            aliased: 0,
+            max_aliased: MAX_ALIASED.saturating_add(text.len()),
             depth: 0,
         }
+    }
+
+    fn anchor(&mut self, name: String, value: &Value) {
+        self.anchors.insert(name, (value.clone(), size(value)));
+    }
+
+    /// The value of the anchor an alias names.
+    fn alias(&mut self, name: &str) -> Result<Value, String> {
+        let Some((value, size)) = self.anchors.get(name) else {
+            return Err(self.error(&format!("unknown alias `*{name}`")));
+        };
+        self.aliased = self.aliased.saturating_add(*size);
+        if self.aliased > self.max_aliased {
+            return Err(self.error("aliases that repeat far more than the file holds (a \"billion laughs\")"));
+        }
+        Ok(value.clone())
     }
 
     fn error(&self, message: &str) -> String {
@@ -304,7 +343,7 @@ impl<'a> Parser<'a> {
 
     fn anchored(&mut self, anchor: Option<String>, value: Value) -> Value {
         if let Some(name) = anchor {
-            self.anchors.insert(name, value.clone());
+            self.anchor(name, &value);
         }
         value
     }
@@ -377,8 +416,7 @@ impl<'a> Parser<'a> {
     fn inline(&mut self, rest: &str, _at: usize, parent: usize) -> Result<Value, String> {
         if let Some(name) = rest.strip_prefix('*') {
             let name = name.trim();
-            let value =
-                self.anchors.get(name).cloned().ok_or_else(|| self.error(&format!("unknown alias `*{name}`")))?;
+            let value = self.alias(name)?;
             self.line += 1;
             return Ok(value);
         }
@@ -725,7 +763,7 @@ impl Flow<'_, '_, '_> {
                 let property = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
                 let value = self.node()?;
                 if let Some(name) = property.strip_prefix('&') {
-                    self.parser.anchors.insert(name.to_string(), value.clone());
+                    self.parser.anchor(name.to_string(), &value);
                 }
                 Ok(value)
             }
@@ -735,11 +773,7 @@ impl Flow<'_, '_, '_> {
                     self.pos += 1;
                 }
                 let name = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
-                self.parser
-                    .anchors
-                    .get(&name)
-                    .cloned()
-                    .ok_or_else(|| self.parser.error(&format!("unknown alias `*{name}`")))
+                self.parser.alias(&name)
             }
             Some(b'"') | Some(b'\'') => self.quoted(),
             _ => Ok(self.plain(false)),
@@ -968,6 +1002,23 @@ mod tests {
             assert!(json.len() > 1_000_000);
             assert!(started.elapsed().as_secs_f64() < 2.0, "{:?} for {} bytes", started.elapsed(), text.len());
         }
+    }
+
+    /// Aliases of aliases, ten times each over nine levels: 10^9 copies from 500 bytes, which took all
+    /// memory; refused once they copy far more than the file holds, as aliases that copy little still read.
+    #[test]
+    fn aliases_that_multiply_are_refused() {
+        let mut text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n".to_string();
+        for i in 1..9 {
+            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+        }
+        let started = std::time::Instant::now();
+        let err = to_json(&text).unwrap_err();
+        assert!(err.contains("billion laughs"), "{err}");
+        assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+        let copies: String = (0..10_000).map(|i| format!("run{i}: *defaults\n")).collect();
+        let json = to_json(&format!("base: &defaults {{rate: 2.0, duration: 60, model: a-model-name}}\n{copies}"));
+        assert!(json.unwrap().ends_with(r#""run9999":{"rate":2.0,"duration":60,"model":"a-model-name"}}"#));
     }
 
     /// A mapping's keys were checked for repeats one by one against every key before: a mapping of 50,000
