@@ -205,6 +205,7 @@ fn records(path: &str, lines: Vec<(Place, Node)>, carry: bool) -> (RequestLog, V
     let mut skips = Skips::new(path);
     // Nanosecond clocks exceed 2^53: times are kept as integers until made relative to the first start.
     let mut origin: Option<u64> = None;
+    let first_line = lines.first().map(|(_, node)| node.0);
     for (place, node) in lines {
         let record = match node.read(schema::Record(&RECORD)) {
             Ok(record) => Record::new(record),
@@ -225,6 +226,11 @@ fn records(path: &str, lines: Vec<(Place, Node)>, carry: bool) -> (RequestLog, V
             carried.push_str(&serde_json::to_string(&record).unwrap_or_default());
             carried.push('\n');
         }
+    }
+    // Warm-up or broken records only: the first carried as it is, for an empty file would read as nothing
+    // rather than as these (no) records, and the folder's aggregates would be read as its run instead.
+    if let (Some(carried), Some(first)) = (carried.as_mut().filter(|c| c.is_empty()), first_line) {
+        carried.push_str(first);
     }
     (log, skips.finish(), carried)
 }
@@ -464,5 +470,22 @@ mod tests {
         };
         assert_eq!(peak_in_flight(&log), Some(2));
         assert_eq!(peak_in_flight(&RequestLog::default()), None);
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/read.rs): a file of warm-up records only was carried to the
+    /// site empty, which reads as nothing, so the viewer showed the folder's aggregates as a run that the
+    /// report left out.
+    #[test]
+    fn what_the_site_carries_of_warm_up_records_only_reads_the_same() {
+        let warm_up = r#"{"metadata":{"benchmark_phase":"warmup","request_start_ns":1},"metrics":{}}"#;
+        for text in [format!("{warm_up}\n{warm_up}\n"), r#"{"metadata":{"benchmark_phase":"p"},"metrics":{}}"#.into()] {
+            let path = "d/profile_export.jsonl";
+            let original = super::super::read(path, text.clone().into_bytes());
+            assert_eq!(original.found, Found::Part(Part::Aiperf(Piece::Records(RequestLog::default()))));
+            let (also, carried) = super::super::read_for_site(path, text.clone().into_bytes());
+            assert_eq!(also, original);
+            assert!(carried.len() <= text.len());
+            assert_eq!(super::super::read(path, carried).found, original.found, "{text}");
+        }
     }
 }

@@ -99,14 +99,55 @@ fn write_string(out: &mut String, s: &str) {
 /// How deep collections may nest: deeper input is refused rather than overflowing the stack.
 const MAX_DEPTH: usize = 256;
 
+/// How much aliases may copy of their anchors' values in all (in [`size`]'s units), beyond the file's
+/// length: a file of a few hundred bytes can nest aliases of aliases into gigabytes (a "billion laughs"),
+/// refused here rather than running out of memory.
+const MAX_ALIASED: usize = 1 << 20;
+
 struct Parser<'a> {
     /// The document's lines, without their line ends; a line being consumed is replaced by its rest.
     lines: Vec<String>,
     /// Original text, for nothing but its lifetime.
     _text: std::marker::PhantomData<&'a str>,
     line: usize,
-    anchors: HashMap<String, Value>,
+    /// Each anchor's value, and its [`size`].
+    anchors: HashMap<String, (Value, usize)>,
+    /// How much aliases have copied so far, and may in all.
+    aliased: usize,
+    max_aliased: usize,
     depth: usize,
+}
+
+/// The size of a value as aliases copy it: its nodes, and the bytes of its texts.
+fn size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 1,
+        Value::Number(text) | Value::String(text) => 1 + text.len(),
+        Value::Seq(items) => items.iter().fold(1, |sum, item| sum.saturating_add(size(item))),
+        Value::Map(members) => {
+            members.iter().fold(1, |sum, (key, value)| sum.saturating_add(key.len()).saturating_add(size(value)))
+        }
+    }
+}
+
+/// A mapping's members as they are read: in the order of their keys' first appearance, a repeated key
+/// replacing the value. Keys are looked up by hash, so that a mapping of n keys is read in O(n).
+#[derive(Default)]
+struct Members {
+    list: Vec<(String, Value)>,
+    index: HashMap<String, usize>,
+}
+
+impl Members {
+    fn insert(&mut self, key: String, value: Value) {
+        match self.index.get(&key) {
+            Some(&i) => self.list[i].1 = value,
+            None => {
+                self.index.insert(key.clone(), self.list.len());
+                self.list.push((key, value));
+            }
+        }
+    }
 }
 
 /// The indentation of a line: its leading spaces.
@@ -178,8 +219,26 @@ impl<'a> Parser<'a> {
             _text: std::marker::PhantomData,
             line: 0,
             anchors: HashMap::new(),
+            aliased: 0,
+            max_aliased: MAX_ALIASED.saturating_add(text.len()),
             depth: 0,
         }
+    }
+
+    fn anchor(&mut self, name: String, value: &Value) {
+        self.anchors.insert(name, (value.clone(), size(value)));
+    }
+
+    /// The value of the anchor an alias names.
+    fn alias(&mut self, name: &str) -> Result<Value, String> {
+        let Some((value, size)) = self.anchors.get(name) else {
+            return Err(self.error(&format!("unknown alias `*{name}`")));
+        };
+        self.aliased = self.aliased.saturating_add(*size);
+        if self.aliased > self.max_aliased {
+            return Err(self.error("aliases that repeat far more than the file holds (a \"billion laughs\")"));
+        }
+        Ok(value.clone())
     }
 
     fn error(&self, message: &str) -> String {
@@ -284,7 +343,7 @@ impl<'a> Parser<'a> {
 
     fn anchored(&mut self, anchor: Option<String>, value: Value) -> Value {
         if let Some(name) = anchor {
-            self.anchors.insert(name, value.clone());
+            self.anchor(name, &value);
         }
         value
     }
@@ -314,7 +373,7 @@ impl<'a> Parser<'a> {
 
     /// A block mapping whose keys start at column `at`.
     fn mapping(&mut self, at: usize) -> Result<Value, String> {
-        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut members = Members::default();
         loop {
             self.skip_blank();
             let Some(line) = self.lines.get(self.line) else { break };
@@ -347,12 +406,9 @@ impl<'a> Parser<'a> {
                 self.inline(&rest, at, at)?
             };
             let value = self.anchored(anchor, value);
-            match members.iter_mut().find(|(k, _)| *k == key) {
-                Some(member) => member.1 = value,
-                None => members.push((key, value)),
-            }
+            members.insert(key, value);
         }
-        Ok(Value::Map(members))
+        Ok(Value::Map(members.list))
     }
 
     /// A node that starts within the current line (after `key:` or `- `): a scalar, alias, block scalar
@@ -360,8 +416,7 @@ impl<'a> Parser<'a> {
     fn inline(&mut self, rest: &str, _at: usize, parent: usize) -> Result<Value, String> {
         if let Some(name) = rest.strip_prefix('*') {
             let name = name.trim();
-            let value =
-                self.anchors.get(name).cloned().ok_or_else(|| self.error(&format!("unknown alias `*{name}`")))?;
+            let value = self.alias(name)?;
             self.line += 1;
             return Ok(value);
         }
@@ -371,16 +426,18 @@ impl<'a> Parser<'a> {
         // Gather continuation lines: more indented than the parent, or inside an open quote or bracket.
         let start = self.line;
         let mut text = rest.to_string();
+        let mut open = Open::default();
+        open.read(&text);
         self.line += 1;
         loop {
-            let open = unbalanced(&text);
+            let unbalanced = open.unbalanced();
             let Some(next) = self.lines.get(self.line) else { break };
             let continues =
-                open || (!is_blank(next) && indent(next) > parent) || (next.trim().is_empty() && quoted_open(&text));
+                unbalanced || (!is_blank(next) && indent(next) > parent) || (next.trim().is_empty() && open.quoted());
             if !continues {
                 break;
             }
-            let piece = if open || quoted_open(&text) {
+            let piece = if unbalanced || open.quoted() {
                 next.trim().to_string()
             } else {
                 let piece = strip_comment(next).trim().to_string();
@@ -392,6 +449,8 @@ impl<'a> Parser<'a> {
             };
             text.push('\n');
             text.push_str(&piece);
+            open.read("\n");
+            open.read(&piece);
             self.line += 1;
         }
         // Problems are reported at the line where the value starts.
@@ -465,52 +524,85 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Whether a text has an unclosed flow bracket (outside quotes).
-fn unbalanced(text: &str) -> bool {
-    let (mut depth, mut single, mut double, mut escaped) = (0i32, false, false, false);
-    for b in text.bytes() {
-        match b {
-            _ if escaped => escaped = false,
-            b'\\' if double => escaped = true,
-            b'"' if !single => double = !double,
-            b'\'' if !double => single = !single,
-            b'[' | b'{' if !single && !double => depth += 1,
-            b']' | b'}' if !single && !double => depth -= 1,
-            _ => {}
-        }
-    }
-    depth > 0 || quoted_open(text)
+/// What a text gathered line by line leaves open: flow brackets (outside quotes), and the quoted scalar it
+/// starts with. Read a piece at a time as lines are added, so that gathering a value of n lines costs
+/// O(n), not a rereading of the whole text for each line.
+#[derive(Debug, Default)]
+struct Open {
+    /// Brackets, and quotes anywhere in the text.
+    depth: i32,
+    single: bool,
+    double: bool,
+    escaped: bool,
+    /// The quoted scalar the text starts with, if it does.
+    start: Start,
 }
 
-/// Whether a text starts a quoted scalar that is not closed yet.
-fn quoted_open(text: &str) -> bool {
-    let t = text.trim_start();
-    let Some(quote) = t.chars().next().filter(|c| *c == '"' || *c == '\'') else { return false };
-    let body = &t[1..];
-    if quote == '\'' {
-        // '' is an escaped quote.
-        let mut chars = body.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '\'' {
-                if chars.peek() == Some(&'\'') {
-                    chars.next();
-                } else {
-                    return false;
-                }
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+enum Start {
+    /// Only blanks so far.
+    #[default]
+    Blank,
+    /// The text does not start with a quote.
+    Unquoted,
+    /// In a double-quoted scalar, after a `\` or not.
+    Double {
+        escaped: bool,
+    },
+    /// In a single-quoted scalar, just after a `'` (which closes it, unless another follows) or not.
+    Single {
+        quote: bool,
+    },
+    Closed,
+}
+
+impl Open {
+    /// Reads on through `piece`, the text's next characters.
+    fn read(&mut self, piece: &str) {
+        for b in piece.bytes() {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' if self.double => self.escaped = true,
+                b'"' if !self.single => self.double = !self.double,
+                b'\'' if !self.double => self.single = !self.single,
+                b'[' | b'{' if !self.single && !self.double => self.depth += 1,
+                b']' | b'}' if !self.single && !self.double => self.depth -= 1,
+                _ => {}
             }
         }
-        return true;
-    }
-    let mut escaped = false;
-    for c in body.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => return false,
-            _ => {}
+        if matches!(self.start, Start::Unquoted | Start::Closed) {
+            return;
+        }
+        for c in piece.chars() {
+            self.start = match (self.start, c) {
+                (Start::Blank, c) if c.is_whitespace() => Start::Blank,
+                (Start::Blank, '"') => Start::Double { escaped: false },
+                (Start::Blank, '\'') => Start::Single { quote: false },
+                (Start::Blank, _) => Start::Unquoted,
+                (Start::Double { escaped: true }, _) => Start::Double { escaped: false },
+                (Start::Double { escaped: false }, '\\') => Start::Double { escaped: true },
+                (Start::Double { escaped: false }, '"') => Start::Closed,
+                // '' is an escaped quote.
+                (Start::Single { quote: false }, '\'') => Start::Single { quote: true },
+                (Start::Single { quote: true }, '\'') => Start::Single { quote: false },
+                (Start::Single { quote: true }, _) => Start::Closed,
+                (other, _) => other,
+            };
+            if matches!(self.start, Start::Unquoted | Start::Closed) {
+                return;
+            }
         }
     }
-    true
+
+    /// Whether the text so far starts a quoted scalar that is not closed yet.
+    fn quoted(&self) -> bool {
+        matches!(self.start, Start::Double { .. } | Start::Single { quote: false })
+    }
+
+    /// Whether the text so far has an unclosed flow bracket, or an unclosed quoted scalar.
+    fn unbalanced(&self) -> bool {
+        self.depth > 0 || self.quoted()
+    }
 }
 
 /// A plain scalar by YAML 1.2's core schema.
@@ -671,7 +763,7 @@ impl Flow<'_, '_, '_> {
                 let property = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
                 let value = self.node()?;
                 if let Some(name) = property.strip_prefix('&') {
-                    self.parser.anchors.insert(name.to_string(), value.clone());
+                    self.parser.anchor(name.to_string(), &value);
                 }
                 Ok(value)
             }
@@ -681,11 +773,7 @@ impl Flow<'_, '_, '_> {
                     self.pos += 1;
                 }
                 let name = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
-                self.parser
-                    .anchors
-                    .get(&name)
-                    .cloned()
-                    .ok_or_else(|| self.parser.error(&format!("unknown alias `*{name}`")))
+                self.parser.alias(&name)
             }
             Some(b'"') | Some(b'\'') => self.quoted(),
             _ => Ok(self.plain(false)),
@@ -766,14 +854,14 @@ impl Flow<'_, '_, '_> {
 
     fn map(&mut self) -> Result<Value, String> {
         self.pos += 1;
-        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut members = Members::default();
         loop {
             self.spaces();
             match self.peek() {
                 None => return Err(self.parser.error("a `{` that is not closed")),
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Map(members));
+                    return Ok(Value::Map(members.list));
                 }
                 _ => {}
             }
@@ -790,10 +878,7 @@ impl Flow<'_, '_, '_> {
             } else {
                 Value::Null
             };
-            match members.iter_mut().find(|(k, _)| *k == key) {
-                Some(member) => member.1 = value,
-                None => members.push((key, value)),
-            }
+            members.insert(key, value);
             self.spaces();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -896,5 +981,59 @@ mod tests {
         }
         assert!(to_json(&"[".repeat(10_000)).is_err());
         assert!(to_json(&"- ".repeat(10_000)).is_err());
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/read.rs): a value over many lines (a long quoted or plain text
+    /// folded over lines, a long flow list) took time quadratic in its lines, each line rereading all
+    /// before it: 3 s for half a megabyte, minutes for a few. Here 1 to 3 MB, read in well under a second.
+    #[test]
+    fn values_over_many_lines_take_linear_time() {
+        let words: Vec<String> = (0..100_000).map(|i| format!("word{i:06} w")).collect();
+        let lines: Vec<String> = words.chunks(6).map(|line| line.join(" ")).collect();
+        let numbers: Vec<String> = (0..60_000).map(|i| format!("  {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i},")).collect();
+        for text in [
+            format!("text: \"{}\"\n", lines.join("\n  ")),
+            format!("text: '{}'\n", lines.join("\n  ")),
+            format!("text: {}\n", lines.join("\n  ")),
+            format!("values: [\n{}\n  0]\n", numbers.join("\n")),
+        ] {
+            let started = std::time::Instant::now();
+            let json = to_json(&text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(json.len() > 1_000_000);
+            assert!(started.elapsed().as_secs_f64() < 2.0, "{:?} for {} bytes", started.elapsed(), text.len());
+        }
+    }
+
+    /// Aliases of aliases, ten times each over nine levels: 10^9 copies from 500 bytes, which took all
+    /// memory; refused once they copy far more than the file holds, as aliases that copy little still read.
+    #[test]
+    fn aliases_that_multiply_are_refused() {
+        let mut text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n".to_string();
+        for i in 1..9 {
+            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+        }
+        let started = std::time::Instant::now();
+        let err = to_json(&text).unwrap_err();
+        assert!(err.contains("billion laughs"), "{err}");
+        assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+        let copies: String = (0..10_000).map(|i| format!("run{i}: *defaults\n")).collect();
+        let json = to_json(&format!("base: &defaults {{rate: 2.0, duration: 60, model: a-model-name}}\n{copies}"));
+        assert!(json.unwrap().ends_with(r#""run9999":{"rate":2.0,"duration":60,"model":"a-model-name"}}"#));
+    }
+
+    /// A mapping's keys were checked for repeats one by one against every key before: a mapping of 50,000
+    /// keys (680 KB) took 3 s. A repeated key still replaces the value where the key first stood.
+    #[test]
+    fn mappings_of_many_keys_take_linear_time() {
+        assert_eq!(parse("a: 1\nb: 2\na: 3\n"), json!({"a": 3, "b": 2}));
+        assert_eq!(to_json("{a: 1, b: 2, a: 3}").unwrap(), r#"{"a":3,"b":2}"#);
+        let block: String = (0..300_000).map(|i| format!("key{i}: {i}\n")).collect();
+        let flow = format!("{{{}}}", (0..300_000).map(|i| format!("key{i}: {i}")).collect::<Vec<_>>().join(", "));
+        for text in [block, flow] {
+            let started = std::time::Instant::now();
+            let json = to_json(&text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(json.ends_with(r#""key299999":299999}"#), "{}", &json[json.len() - 40..]);
+            assert!(started.elapsed().as_secs_f64() < 2.0, "{:?} for {} bytes", started.elapsed(), text.len());
+        }
     }
 }
