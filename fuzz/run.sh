@@ -27,9 +27,10 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked || cargo install cargo-fuzz
 fi
 
-# The byte that makes read.rs name a file NAMES[i] in FOLDERS[folder] (as its `split` reads it).
-selector() { # NAME_INDEX [FOLDER_INDEX]
-    printf "\\$(printf %03o $(($1 + 18 * ${2:-0})))"
+# The byte that makes read.rs name a file NAMES[i] in FOLDERS[folder], and (in the first file) name
+# deployments by folder (0), model (1) or target (2), as its `split` and grouping read it.
+selector() { # NAME_INDEX [FOLDER_INDEX [DEPLOYMENT_BY]]
+    printf "\\$(printf %03o $(($1 + 18 * ${2:-0} + 90 * ${3:-0})))"
 }
 
 # read.rs's name for a sample file: which reader and detection path it takes.
@@ -75,6 +76,14 @@ seed_read() {
         selector 4 0; cat "$data/exp-7-h100/llm-d-1p1d/benchmark_2025-05-13_04-37-51.json"; printf %s "$SEP"
         selector 4 1; cat "$data/exp-7-h100/vllm-2replicas/benchmark_2025-05-13_04-55-27.json"
     } >"$out/seed-vllm-two-deployments"
+    {
+        selector 4 0 1; cat "$data/formats/vllm-bench/0.19.1/vllm-20.0qps-mock-model-20261128-123210.json"; printf %s "$SEP"
+        selector 5 1; cat "$data/formats/sglang-bench/0.4.6/sglang_bench_serving_mock.jsonl"
+    } >"$out/seed-by-model"
+    {
+        selector 4 0 2; cat "$data/formats/guidellm/0.2-stripped/benchmarks.json"; printf %s "$SEP"
+        selector 7 1; cat "$data/formats/llmd-report/br_v0_2_example.yaml"
+    } >"$out/seed-by-target"
     local aiperf="$data/formats/aiperf/0.13.0"
     {
         selector 8 3; cat "$aiperf/profile_export.jsonl"; printf %s "$SEP"
@@ -132,7 +141,7 @@ run() {
     [ "$t" = read ] && extra+=(-dict=read.dict)
     echo "== $t: $seconds s"
     cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" -- \
-        -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 "${extra[@]}" "$@"
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "${extra[@]}" "$@"
 }
 
 if [ "$target" = all ]; then

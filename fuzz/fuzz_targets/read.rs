@@ -2,12 +2,14 @@
 //! assemble, group, summarise, analyse, and the Markdown report, terminal table and summary.json.
 //!
 //! The input is one or more files separated by [`SEP`]; each file's first byte picks its path (a name
-//! from [`NAMES`] in a folder from [`FOLDERS`]), the rest is its content. `fuzz/run.sh` makes the seeds
-//! so from the samples in tests/data.
+//! from [`NAMES`] in a folder from [`FOLDERS`]), the rest is its content; the first file's first byte
+//! also picks how deployments are named (by folder below 90, by the model the files record below 180,
+//! else by their target). `fuzz/run.sh` makes the seeds so from the samples in tests/data.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use serving_compare::analysis::{group_runs, Analysis, Grouping, Run};
+use serving_compare::discovery::DeploymentBy;
 use serving_compare::formats::{assemble, read, read_for_site, Reading};
 use serving_compare::inference::StatsConfig;
 use serving_compare::slo::{Slo, SloReport};
@@ -107,7 +109,8 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let sourced = assemble(reads, &mut warnings);
-    let groups = group_runs(sourced, &Grouping::default(), &mut warnings);
+    let deployment_by = DeploymentBy::ALL[data.first().map_or(0, |&b| b as usize / (NAMES.len() * FOLDERS.len()) % 3)];
+    let groups = group_runs(sourced, &Grouping { deployment_by, scenario: None }, &mut warnings);
     serving_compare::warning::sort(&mut warnings);
     let runs: Vec<Run> = groups.iter().map(Run::summarise).collect();
     // Fewer resamples than the default's 2000: the same code, faster.
