@@ -33,33 +33,22 @@ pub fn pack(path: &str, bytes: &[u8]) -> PackedFile {
 /// nothing measurable at this size.
 pub const PIECE: usize = 4 << 20;
 
-/// A result file compressed for [`DATA_FILE`] a piece at a time. libdeflate at level 1: the fastest
-/// compressor measured here (a 16 MB CSV in 80 ms against miniz_oxide's 107 ms and zlib-rs's 95 ms), with a
-/// smaller result (43 % of the CSV against 45 % and 66 %); compressing is half of gen-site's time on large
-/// inputs.
+/// A result file compressed for [`DATA_FILE`] a piece at a time, by [`crate::deflate`]: compressing is
+/// much of gen-site's time on large inputs.
+#[derive(Default)]
 pub struct Packer {
-    compressor: libdeflater::Compressor,
-    /// Room for a piece compressed, used again for each.
-    room: Vec<u8>,
     pieces: Vec<Vec<u8>>,
     size: usize,
 }
 
 impl Packer {
     pub fn new() -> Packer {
-        let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
-        Packer { compressor: libdeflater::Compressor::new(level), room: Vec::new(), pieces: Vec::new(), size: 0 }
+        Packer::default()
     }
 
     /// Compresses the next piece of the file.
     pub fn piece(&mut self, bytes: &[u8]) {
-        let bound = self.compressor.deflate_compress_bound(bytes.len());
-        if self.room.len() < bound {
-            self.room.resize(bound, 0);
-        }
-        // The bound holds by construction, so compressing into it can't run out of room.
-        let length = self.compressor.deflate_compress(bytes, &mut self.room).unwrap_or(0);
-        self.pieces.push(self.room[..length].to_vec());
+        self.pieces.push(crate::deflate::compress(bytes));
         self.size += bytes.len();
     }
 
