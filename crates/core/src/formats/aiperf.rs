@@ -2,10 +2,10 @@
 //! every metric `{value, unit}`, warm-up records too) and `profile_export_aiperf.json` (aggregates, and the
 //! load and dataset the run was configured with). Each gives a [`Piece`]; [`assemble`] combines a folder's.
 
-use super::doc::{Node, Num, Object};
+use super::doc::{Node, Object};
 use super::scan::Scan;
 use super::schema::{self, Field, Kind, Schema, Values};
-use super::{checked, stat_names, usable, Carry, Document, Found, Part, Place, Skips, ToolRead};
+use super::{checked, stat_names, usable, Carrier, Carry, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
@@ -54,7 +54,7 @@ pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> 
 /// it (see [`RECORD`]). Written back (see [`super::read_for_site`]) it is a smaller record that reads the
 /// same.
 #[derive(Default)]
-struct Fields<'t> {
+pub(crate) struct Fields<'t> {
     benchmark_phase: Option<Cow<'t, str>>,
     /// 0.1.x calls its phases credit phases.
     credit_phase: Option<Cow<'t, str>>,
@@ -89,12 +89,14 @@ struct Measure<'t> {
     value: f64,
     unit: Option<Cow<'t, str>>,
     /// The value as written, when scanned.
+    #[cfg_attr(not(feature = "carry"), allow(dead_code))]
     text: Option<&'t str>,
 }
 
 struct Chunks<'t> {
     unit: Option<Cow<'t, str>>,
     /// The values as written (a JSON list), when scanned.
+    #[cfg_attr(not(feature = "carry"), allow(dead_code))]
     text: Option<&'t str>,
 }
 
@@ -324,15 +326,16 @@ pub(crate) struct Records {
     skips: Skips,
     /// Nanosecond clocks exceed 2^53: times are kept as integers until made relative to the first start.
     origin: Option<u64>,
-    carried: Option<String>,
+    carry: Option<&'static dyn Carrier>,
+    carried: String,
     /// The values of the record's `inter_chunk_latency`.
     gaps: Vec<f64>,
 }
 
 impl Records {
-    pub(crate) fn new(path: &str, carry: bool) -> Records {
-        let carried = carry.then(String::new);
-        Records { log: RequestLog::default(), skips: Skips::new(path), origin: None, carried, gaps: Vec::new() }
+    pub(crate) fn new(path: &str, carry: Option<&'static dyn Carrier>) -> Records {
+        let (log, skips, carried, gaps) = (RequestLog::default(), Skips::new(path), String::new(), Vec::new());
+        Records { log, skips, origin: None, carry, carried, gaps }
     }
 
     /// Reads the record of one line.
@@ -362,24 +365,26 @@ impl Records {
                 self.skips.skip(warning);
             }
         }
-        if let Some(carried) = self.carried.as_mut() {
-            write_record(carried, &fields, &self.gaps);
+        if let Some(carry) = self.carry {
+            carry.aiperf_record(&mut self.carried, &fields, &self.gaps);
         }
     }
 
     /// What the site carries, written so far.
+    #[cfg(feature = "carry")]
     pub(crate) fn carried(&mut self) -> &mut String {
-        self.carried.get_or_insert_with(String::new)
+        &mut self.carried
     }
 
     pub(crate) fn finish(self) -> ToolRead {
-        let carried = self.carried.map(Carry::Text);
+        let carried = self.carry.map(|_| Carry::Text(self.carried));
         (Found::Part(Part::Aiperf(Piece::Records(self.log))), self.skips.finish(), carried)
     }
 }
 
 /// The record as a line of profile_export.jsonl with only what is read of it.
-fn write_record(out: &mut String, fields: &Fields, gaps: &[f64]) {
+#[cfg(feature = "carry")]
+pub(crate) fn write_record(out: &mut String, fields: &Fields, gaps: &[f64]) {
     fn string(out: &mut String, text: &str) {
         if text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
             out.push_str(&serde_json::to_string(text).unwrap_or_default());
@@ -392,7 +397,7 @@ fn write_record(out: &mut String, fields: &Fields, gaps: &[f64]) {
     fn number(out: &mut String, value: f64, text: Option<&str>) {
         match text {
             Some(text) => out.push_str(text),
-            None => out.push_str(&serde_json::to_string(&Num(value)).unwrap_or_default()),
+            None => out.push_str(&serde_json::to_string(&super::doc::Num(value)).unwrap_or_default()),
         }
     }
     fn unit(out: &mut String, unit: &Option<Cow<str>>) {
@@ -472,6 +477,7 @@ fn write_record(out: &mut String, fields: &Fields, gaps: &[f64]) {
 }
 
 /// A count in decimal, written into `buffer`.
+#[cfg(feature = "carry")]
 fn itoa(mut n: u64, buffer: &mut [u8; 20]) -> &str {
     let mut at = buffer.len();
     loop {

@@ -121,6 +121,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> FileRead {
     }
 }
 
+#[cfg(feature = "carry")]
 /// Reads a whole file, and gives back what a site should carry of it for its viewer to read again: the
 /// file itself, or, where a format's files hold much that nothing here reads (vLLM's and SGLang's
 /// generated texts, AIPerf's dozens of metrics per record and its warm-up records), a smaller file of the
@@ -137,14 +138,44 @@ pub fn read_for_site(path: &str, bytes: Vec<u8>) -> (FileRead, Vec<u8>) {
             (read, reader.into_text())
         }
         None => {
-            let (read, carry) = read_whole(path, &bytes, true);
+            let (read, carry) = read_whole(path, &bytes, Some(&Site));
             let carried = match carry {
                 None => bytes,
                 Some(Carry::Text(text)) => text.into_bytes(),
-                Some(Carry::Without(cuts)) => without(bytes, &cuts),
+                Some(Carry::Without(cuts)) => {
+                    // Ranges of the text after the file's BOM.
+                    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+                    let cuts: Vec<_> = cuts.into_iter().map(|c| c.start + bom..c.end + bom).collect();
+                    without(bytes, &cuts)
+                }
             };
             (read, carried)
         }
+    }
+}
+
+/// Writes what a site carries of a file (see [`read_for_site`]). Only gen-site makes sites, and the code
+/// behind this trait is reached through [`read_for_site`] and [`Lines`] alone: the viewer's module,
+/// which reads files but never carries them, is without it.
+pub(crate) trait Carrier {
+    /// The document without the members named `drop` in its top-level objects.
+    fn without(&self, document: &Document, drop: &[&str]) -> Carry;
+    /// An AIPerf record, as a line of the smaller file.
+    fn aiperf_record(&self, out: &mut String, fields: &aiperf::Fields, gaps: &[f64]);
+}
+
+/// What gen-site's sites carry.
+#[cfg(feature = "carry")]
+struct Site;
+
+#[cfg(feature = "carry")]
+impl Carrier for Site {
+    fn without(&self, document: &Document, drop: &[&str]) -> Carry {
+        document.carry_without(drop)
+    }
+
+    fn aiperf_record(&self, out: &mut String, fields: &aiperf::Fields, gaps: &[f64]) {
+        aiperf::write_record(out, fields, gaps);
     }
 }
 
@@ -153,6 +184,7 @@ pub fn read_for_site(path: &str, bytes: Vec<u8>) -> (FileRead, Vec<u8>) {
 /// [`read_for_site`] reads of the whole file, or says, at any step, that the file must be read whole after
 /// all (a line that is not UTF-8 or not an object, Python's bare `NaN`…: rare files, whose problems the
 /// whole-file read reports as it always does).
+#[cfg(feature = "carry")]
 pub struct Lines {
     records: aiperf::Records,
     /// The bytes of a line not ended yet.
@@ -162,6 +194,7 @@ pub struct Lines {
     values: usize,
 }
 
+#[cfg(feature = "carry")]
 impl Lines {
     /// A reader of `path`, from its first bytes (which it does not read: give them to [`Lines::push`] too),
     /// if they hold a first line that makes it a file this reads as it comes.
@@ -182,7 +215,7 @@ impl Lines {
         if detect_object(&object) != Tool::Aiperf || !aiperf::is_records(&object) {
             return None;
         }
-        Some(Lines { records: aiperf::Records::new(path, true), pending: Vec::new(), lines: 0, values: 0 })
+        Some(Lines { records: aiperf::Records::new(path, Some(&Site)), pending: Vec::new(), lines: 0, values: 0 })
     }
 
     /// Reads the next bytes of the file, from the first; `false` when it must be read whole after all.
@@ -303,7 +336,7 @@ impl Reading {
                 let Stage::Whole { path, bytes } = std::mem::replace(&mut self.0, Stage::Done) else {
                     unreachable!("matched above")
                 };
-                Some(read_whole(&path, &bytes, false).0)
+                Some(read_whole(&path, &bytes, None).0)
             }
             Stage::Done => Some(FileRead { found: Found::Nothing, warnings: Vec::new() }),
         }
@@ -366,6 +399,7 @@ fn fields_of(output: &[u8], ends: &[usize]) -> Vec<String> {
 }
 
 /// What a site carries of a file instead of the file itself (see [`read_for_site`]).
+#[cfg_attr(not(feature = "carry"), allow(dead_code))]
 pub(crate) enum Carry {
     /// Another text.
     Text(String),
@@ -374,6 +408,7 @@ pub(crate) enum Carry {
 }
 
 /// `bytes` without the ranges `cuts`, in place.
+#[cfg(feature = "carry")]
 fn without(mut bytes: Vec<u8>, cuts: &[std::ops::Range<usize>]) -> Vec<u8> {
     let (mut read, mut written) = (0, 0);
     for cut in cuts {
@@ -386,11 +421,10 @@ fn without(mut bytes: Vec<u8>, cuts: &[std::ops::Range<usize>]) -> Vec<u8> {
     bytes
 }
 
-/// Reads a file that is not parsed a slice at a time; with `carry`, also the smaller file a site may carry
-/// instead (see [`read_for_site`]), where the format has one.
-fn read_whole(path: &str, bytes: &[u8], carry: bool) -> (FileRead, Option<Carry>) {
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let bytes = &bytes[bom..];
+/// Reads a file that is not parsed a slice at a time; with a `carry`, also the smaller file a site may
+/// carry instead (see [`read_for_site`]), where the format has one.
+fn read_whole(path: &str, bytes: &[u8], carry: Option<&'static dyn Carrier>) -> (FileRead, Option<Carry>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -406,13 +440,7 @@ fn read_whole(path: &str, bytes: &[u8], carry: bool) -> (FileRead, Option<Carry>
     let outcome = if has_extension(path, &[".csv"]) {
         read_csv(path, text).map(|read| (read, None))
     } else if first == b'{' || first == b'[' {
-        read_json(path, text, carry).map(|(read, carry)| match carry {
-            // Ranges of the file, not of the text after its BOM.
-            Some(Carry::Without(cuts)) => {
-                (read, Some(Carry::Without(cuts.into_iter().map(|c| c.start + bom..c.end + bom).collect())))
-            }
-            carry => (read, carry),
-        })
+        read_json(path, text, carry)
     } else if has_extension(path, &[".yaml", ".yml"]) || !has_extension(path, &[".json", ".jsonl"]) {
         read_yaml(path, text).map(|read| (read, None))
     } else {
@@ -468,25 +496,15 @@ fn companion(format: Format, note: Option<&'static str>) -> FileRead {
     FileRead { found: Found::Companion { format, note }, warnings: Vec::new() }
 }
 
-fn read_json(path: &str, text: &str, carry: bool) -> Result<(FileRead, Option<Carry>), String> {
-    let text = python_json(text);
-    let read = read_document(path, &text, carry)?;
-    Ok(match (read, text) {
-        // Cuts of a text that is not the file's: that text, cut.
-        ((read, Some(Carry::Without(cuts))), Cow::Owned(text)) => {
-            let cut = without(text.into_bytes(), &cuts);
-            (read, Some(Carry::Text(String::from_utf8(cut).unwrap_or_default())))
-        }
-        (read, _) => read,
-    })
-}
-
-fn read_document(path: &str, text: &str, carry: bool) -> Result<(FileRead, Option<Carry>), String> {
+fn read_json(path: &str, text: &str, carry: Option<&'static dyn Carrier>) -> Result<(FileRead, Option<Carry>), String> {
+    let python = python_json(text);
+    let of_file = matches!(python, Cow::Borrowed(_));
+    let text = python.as_ref();
     // One value (most files) is parsed in one pass; several (JSON lines, appended objects) are first
     // cut into values, each parsed when read.
     let document = match single_json(text) {
-        Some(single) => Document { text, values: Vec::new(), single: Some(single), carry },
-        None => Document { text, values: json_values(text)?, single: None, carry },
+        Some(single) => Document { text, of_file, values: Vec::new(), single: Some(single), carry },
+        None => Document { text, of_file, values: json_values(text)?, single: None, carry },
     };
     let tool = match (&document.single, document.values.first()) {
         (Some(Single::Object(object)), _) => detect_object(object),
@@ -506,7 +524,7 @@ fn read_yaml(path: &str, text: &str) -> Result<FileRead, String> {
     if !json.starts_with('{') {
         return Err("not a result file of a known benchmark tool (a YAML document that is not a mapping)".to_string());
     }
-    read_json(path, &json, false).map(|(read, _)| read)
+    read_json(path, &json, None).map(|(read, _)| read)
 }
 
 /// A parsed document, as the tool modules get it: the top-level JSON values (unparsed) with the lines
@@ -517,8 +535,11 @@ pub(crate) struct Document<'a> {
     single: Option<Single<'a>>,
     /// its values, unparsed, with the lines they start on.
     values: Vec<(usize, &'a str)>,
-    /// Whether the reader should also write the smaller file a site may carry (see [`read_for_site`]).
-    pub(crate) carry: bool,
+    /// Whether `text` is the file's (after any BOM), or the file's made JSON (see [`python_json`]).
+    #[cfg_attr(not(feature = "carry"), allow(dead_code))]
+    of_file: bool,
+    /// What writes the smaller file a site may carry (see [`read_for_site`]), when the reader should.
+    pub(crate) carry: Option<&'static dyn Carrier>,
 }
 
 impl<'a> Document<'a> {
@@ -571,14 +592,19 @@ impl<'a> Document<'a> {
     /// The document without the members named `drop` in its top-level objects: the smaller file a site may
     /// carry, as the ranges of the text to cut (the file stays as it was written otherwise), or when they
     /// can't be scanned, as a text in the document's own shape.
-    pub(crate) fn carry_without(&self, drop: &[&str]) -> Carry {
+    #[cfg(feature = "carry")]
+    fn carry_without(&self, drop: &[&str]) -> Carry {
         match self.cuts(drop) {
-            Some(cuts) => Carry::Without(cuts),
+            Some(cuts) if self.of_file => Carry::Without(cuts),
+            Some(cuts) => {
+                Carry::Text(String::from_utf8(without(self.text.as_bytes().to_vec(), &cuts)).unwrap_or_default())
+            }
             None => Carry::Text(self.without(drop)),
         }
     }
 
     /// The ranges of the members named `drop` in the top-level objects, each with a comma next to it.
+    #[cfg(feature = "carry")]
     fn cuts(&self, drop: &[&str]) -> Option<Vec<std::ops::Range<usize>>> {
         let mut cuts = Vec::new();
         let mut cut = |object: &'a str| -> Option<()> {
@@ -626,6 +652,7 @@ impl<'a> Document<'a> {
 
     /// The document again without the members named `drop` in its top-level objects, in the document's own
     /// shape (one object, an array of them, or one per line).
+    #[cfg(feature = "carry")]
     fn without(&self, drop: &[&str]) -> String {
         let object_text = |object: &Object| {
             let mut members: Vec<(&str, Node)> = object.members().filter(|(key, _)| !drop.contains(key)).collect();
@@ -942,7 +969,7 @@ pub(crate) fn usable(request: Request) -> Result<Request, String> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "carry"))]
 mod tests {
     use super::*;
     use serde_json::Value;
@@ -977,8 +1004,8 @@ mod tests {
         ] {
             let single = single_json(text);
             let document = match single {
-                Some(single) => Document { text, values: Vec::new(), single: Some(single), carry: true },
-                None => Document { text, values: json_values(text).unwrap(), single: None, carry: true },
+                Some(single) => Document { text, of_file: true, values: Vec::new(), single: Some(single), carry: None },
+                None => Document { text, of_file: true, values: json_values(text).unwrap(), single: None, carry: None },
             };
             let cuts = document.cuts(&drop).unwrap();
             let cut = String::from_utf8(without(text.as_bytes().to_vec(), &cuts)).unwrap();

@@ -35,7 +35,7 @@ pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> 
     let (runs, warnings) = each_object(path, objects, |object, place, skips| {
         run(object, Format::VllmBench, &VLLM_NAMES, &mut |message| skips.skip(place.warning(path, message)))
     });
-    let carry = document.carry.then(|| document.carry_without(&NOT_READ));
+    let carry = document.carry.map(|carrier| carrier.without(document, &NOT_READ));
     if sweep_summary {
         return Ok((Found::Part(Part::VllmSweepSummary(runs)), warnings, carry));
     }
