@@ -3,7 +3,7 @@
 //! load and dataset the run was configured with). Each gives a [`Piece`]; [`assemble`] combines a folder's.
 
 use super::doc::{Node, Object};
-use super::scan::Scan;
+use super::scan::{Scan, Shape};
 use super::schema::{self, Field, Kind, Schema, Values};
 use super::{checked, stat_names, usable, Carrier, Carry, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
@@ -182,23 +182,34 @@ impl Met {
     }
 }
 
+/// The keys of the objects of a file's records, as they were last (see [`Shape`]).
+#[derive(Default)]
+pub(crate) struct Shapes {
+    record: Shape,
+    metadata: Shape,
+    metrics: Shape,
+    measure: Shape,
+}
+
 /// A record scanned, with the values of `inter_chunk_latency` put in `gaps`: the common case of a line that
 /// is an object whose strings have no escapes and whose numbers are numbers; `None` for any other line,
 /// which serde then reads (and says what is wrong with).
-fn scanned<'t>(line: &'t str, gaps: &mut Vec<f64>) -> Option<Fields<'t>> {
+fn scanned<'t>(line: &'t str, gaps: &mut Vec<f64>, shapes: &mut Shapes) -> Option<Fields<'t>> {
     let mut fields = Fields::default();
     let mut met = Met(0);
     let mut scan = Scan::new(line);
-    scan.object(|scan, key| match key {
-        "metadata" => {
+    let tag = |key: &str| ["metadata", "metrics", "error"].iter().position(|&k| k == key).map_or(0, |i| i as u8 + 1);
+    let Shapes { record, metadata: metadata_shape, metrics: metrics_shape, measure: measure_shape } = shapes;
+    scan.object_shaped(record, tag, |scan, tag| match tag {
+        1 => {
             met.once(1)?;
-            metadata(scan, &mut fields)
+            metadata(scan, &mut fields, metadata_shape)
         }
-        "metrics" => {
+        2 => {
             met.once(2)?;
-            metrics(scan, &mut fields, gaps)
+            metrics(scan, &mut fields, gaps, metrics_shape, measure_shape)
         }
-        "error" => {
+        3 => {
             met.once(4)?;
             if !scan.null() {
                 fields.error = Some(Cow::Borrowed(scan.value()?));
@@ -211,63 +222,70 @@ fn scanned<'t>(line: &'t str, gaps: &mut Vec<f64>) -> Option<Fields<'t>> {
     (met.0 & 1 == 1 && scan.at_end()).then_some(fields)
 }
 
-fn metadata<'t>(scan: &mut Scan<'t>, fields: &mut Fields<'t>) -> Option<()> {
+/// The fields of `metadata` read, in the order of their tags (1, 2, …).
+const METADATA_NAMES: [&str; 5] =
+    ["benchmark_phase", "credit_phase", "request_start_ns", "request_end_ns", "timestamp_ns"];
+
+fn metadata<'t>(scan: &mut Scan<'t>, fields: &mut Fields<'t>, shape: &mut Shape) -> Option<()> {
     let mut met = Met(0);
     let text =
         |scan: &mut Scan<'t>| if scan.null() { Some(None) } else { scan.plain().map(|t| Some(Cow::Borrowed(t))) };
     let count = |scan: &mut Scan<'t>| if scan.null() { Some(None) } else { scan.count().map(Some) };
-    scan.object(|scan, key| {
-        match key {
-            "benchmark_phase" => {
-                met.once(1)?;
-                fields.benchmark_phase = text(scan)?;
-            }
-            "credit_phase" => {
-                met.once(2)?;
-                fields.credit_phase = text(scan)?;
-            }
-            "request_start_ns" => {
-                met.once(4)?;
-                fields.request_start_ns = count(scan)?;
-            }
-            "request_end_ns" => {
-                met.once(8)?;
-                fields.request_end_ns = count(scan)?;
-            }
-            "timestamp_ns" => {
-                met.once(16)?;
-                fields.timestamp_ns = count(scan)?;
-            }
+    let tag = |key: &str| METADATA_NAMES.iter().position(|&k| k == key).map_or(0, |i| i as u8 + 1);
+    scan.object_shaped(shape, tag, |scan, tag| {
+        if tag > 0 {
+            met.once(1 << tag)?;
+        }
+        match tag {
+            1 => fields.benchmark_phase = text(scan)?,
+            2 => fields.credit_phase = text(scan)?,
+            3 => fields.request_start_ns = count(scan)?,
+            4 => fields.request_end_ns = count(scan)?,
+            5 => fields.timestamp_ns = count(scan)?,
             _ => _ = scan.value()?,
         }
         Some(())
     })
 }
 
-fn metrics<'t>(scan: &mut Scan<'t>, fields: &mut Fields<'t>, gaps: &mut Vec<f64>) -> Option<()> {
+fn metrics<'t>(
+    scan: &mut Scan<'t>,
+    fields: &mut Fields<'t>,
+    gaps: &mut Vec<f64>,
+    shape: &mut Shape,
+    measure_shape: &mut Shape,
+) -> Option<()> {
     let mut met = Met(0);
-    scan.object(|scan, key| {
-        if key == "inter_chunk_latency" {
-            met.once(1 << 6)?;
-            if !scan.null() {
-                fields.chunks = Some(chunks(scan, gaps)?);
-            }
+    // The measures by their index + 1, the chunks after them.
+    let chunks_tag = MEASURE_NAMES.len() as u8 + 1;
+    let tag = |key: &str| match MEASURE_NAMES.iter().position(|&name| name == key) {
+        Some(i) => i as u8 + 1,
+        None if key == "inter_chunk_latency" => chunks_tag,
+        None => 0,
+    };
+    scan.object_shaped(shape, tag, |scan, tag| {
+        if tag == 0 {
+            return scan.value().map(drop);
+        }
+        met.once(1 << tag)?;
+        if scan.null() {
             return Some(());
         }
-        let Some(i) = MEASURE_NAMES.iter().position(|&name| name == key) else { return scan.value().map(drop) };
-        met.once(1 << i)?;
-        if !scan.null() {
-            fields.measures[i] = Some(measure(scan)?);
+        if tag == chunks_tag {
+            fields.chunks = Some(chunks(scan, gaps)?);
+        } else {
+            fields.measures[usize::from(tag) - 1] = Some(measure(scan, measure_shape)?);
         }
         Some(())
     })
 }
 
 /// `{"value": <number>, "unit": <text>}`, the value required.
-fn measure<'t>(scan: &mut Scan<'t>) -> Option<Measure<'t>> {
+fn measure<'t>(scan: &mut Scan<'t>, shape: &mut Shape) -> Option<Measure<'t>> {
     let (mut value, mut unit, mut met) = (None, None, Met(0));
-    scan.object(|scan, key| match key {
-        "value" => {
+    let tag = |key: &str| ["value", "unit"].iter().position(|&k| k == key).map_or(0, |i| i as u8 + 1);
+    scan.object_shaped(shape, tag, |scan, tag| match tag {
+        1 => {
             met.once(1)?;
             scan.next()?;
             let start = scan.at;
@@ -275,7 +293,7 @@ fn measure<'t>(scan: &mut Scan<'t>) -> Option<Measure<'t>> {
             value = Some((number, &scan.text()[start..scan.at]));
             Some(())
         }
-        "unit" => {
+        2 => {
             met.once(2)?;
             unit = if scan.null() { None } else { Some(Cow::Borrowed(scan.plain()?)) };
             Some(())
@@ -328,6 +346,7 @@ pub(crate) struct Records {
     origin: Option<u64>,
     carry: Option<&'static dyn Carrier>,
     carried: String,
+    shapes: Shapes,
     /// The values of the record's `inter_chunk_latency`.
     gaps: Vec<f64>,
 }
@@ -335,13 +354,13 @@ pub(crate) struct Records {
 impl Records {
     pub(crate) fn new(path: &str, carry: Option<&'static dyn Carrier>) -> Records {
         let (log, skips, carried, gaps) = (RequestLog::default(), Skips::new(path), String::new(), Vec::new());
-        Records { log, skips, origin: None, carry, carried, gaps }
+        Records { log, skips, origin: None, carry, carried, gaps, shapes: Shapes::default() }
     }
 
     /// Reads the record of one line.
     pub(crate) fn line(&mut self, place: Place, line: &str) {
         self.gaps.clear();
-        let fields = match scanned(line, &mut self.gaps) {
+        let fields = match scanned(line, &mut self.gaps, &mut self.shapes) {
             Some(fields) => fields,
             None => {
                 self.gaps.clear();
@@ -764,14 +783,18 @@ filing"}}"#,
             r#"{"metadata":{},"other":[1,}"#,
             r#"{"metadata":{}} x"#,
             r#"[{}, {}, null]"#,
+            r#"{ "metadata" : { "request_start_ns" : 1 , "benchmark_phase" : "profiling" } , "metrics" : { "ttft" : { "unit" : "s" , "value" : 2 } } }"#,
+            r#"{"metrics":{"ttft":{"unit":"s","value":2}},"metadata":{"request_start_ns":1}}"#,
             r#"{"metadata ":{}}"#,
         ];
         let mut scanned_lines = 0;
-        for line in lines {
+        // Shapes kept from line to line, as a file's are, and each line read twice: its keys then known.
+        let mut shapes = Shapes::default();
+        for line in lines.iter().flat_map(|line| [line, line]) {
             let mut gaps = Vec::new();
             let read = Node(line).read(schema::Record(&RECORD)).map(|values| Fields::new(values, &mut gaps));
             let mut scanned_gaps = Vec::new();
-            if let Some(fields) = scanned(line, &mut scanned_gaps) {
+            if let Some(fields) = scanned(line, &mut scanned_gaps, &mut shapes) {
                 scanned_lines += 1;
                 let read = read.unwrap_or_else(|e| panic!("{line}: scanned, but serde says {e}"));
                 assert_eq!(shown(&fields, &scanned_gaps), shown(&read, &gaps), "{line}");
@@ -779,12 +802,12 @@ filing"}}"#,
                 let mut written = String::new();
                 write_record(&mut written, &fields, &scanned_gaps);
                 let mut again = Vec::new();
-                let fields_again = scanned(written.trim_end(), &mut again).expect(&written);
+                let fields_again = scanned(written.trim_end(), &mut again, &mut Shapes::default()).expect(&written);
                 assert_eq!(shown(&fields_again, &again), shown(&fields, &scanned_gaps), "{written}");
             }
         }
-        assert!(scanned_lines >= 5, "{scanned_lines}");
-        assert!(scanned(typical, &mut Vec::new()).is_some());
+        assert!(scanned_lines >= 10, "{scanned_lines}");
+        assert!(scanned(typical, &mut Vec::new(), &mut Shapes::default()).is_some());
     }
 
     #[test]

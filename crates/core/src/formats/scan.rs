@@ -406,6 +406,56 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// An object's members, as [`Scan::object`] reads them, each read by `member` from its key's tag: the
+    /// tag of the key `shape` has at its place when that key comes again, else `tag(key)`, then kept.
+    #[inline]
+    pub fn object_shaped(
+        &mut self,
+        shape: &mut Shape,
+        tag: impl Fn(&str) -> u8,
+        mut member: impl FnMut(&mut Scan<'a>, u8) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        if self.next()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        let mut place = 0;
+        loop {
+            let rest = &self.text.as_bytes()[self.at..];
+            let known = match shape.0.get(place) {
+                Some((key, tag)) if rest.starts_with(key) => {
+                    self.at += key.len();
+                    *tag
+                }
+                _ => {
+                    let key = self.plain()?;
+                    self.eat(b':')?;
+                    let known = tag(key);
+                    let entry = (format!("\"{key}\":").into_bytes().into_boxed_slice(), known);
+                    match shape.0.get_mut(place) {
+                        Some(kept) => *kept = entry,
+                        None => shape.0.push(entry),
+                    }
+                    known
+                }
+            };
+            member(self, known)?;
+            place += 1;
+            match self.next()? {
+                b',' => {
+                    self.at += 1;
+                    self.next()?;
+                }
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// An array's items, each read by `item`.
     #[inline]
     pub fn array(&mut self, mut item: impl FnMut(&mut Scan<'a>) -> Option<()>) -> Option<()> {
@@ -427,6 +477,12 @@ impl<'a> Scan<'a> {
         }
     }
 }
+
+/// The keys objects of one kind had last time, in order, each as `"key":` with the tag its reader gave
+/// it: records of a file mostly repeat their keys, which are then checked by one comparison each, and not
+/// looked up again (see [`Scan::object_shaped`]).
+#[derive(Default)]
+pub(crate) struct Shape(Vec<(Box<[u8]>, u8)>);
 
 /// A whole text that is a list of numbers (null: NaN), as serde reads a `Vec<Num>`.
 pub(crate) fn nums(text: &str) -> Option<Vec<f64>> {
