@@ -56,8 +56,7 @@ pub fn load(candidates: Vec<Candidate>, show_progress: bool, data: &DataWriter) 
         .map(|(i, c)| {
             let outcome = match read(&c) {
                 Ok((read, packed)) => {
-                    let holds_results = matches!(read.found, Found::Runs(_) | Found::Part(_));
-                    data.add(i, packed.filter(|_| holds_results));
+                    data.add(i, packed);
                     (i, c.relative, read.found, read.warnings)
                 }
                 Err(warning) => {
@@ -79,7 +78,7 @@ pub fn load(candidates: Vec<Candidate>, show_progress: bool, data: &DataWriter) 
     loaded
 }
 
-/// What a candidate holds, and (if it holds anything) the file the site carries instead, compressed: read
+/// What a candidate holds, and (if it holds results) the file the site carries instead, compressed: read
 /// a slice at a time where its format allows, else whole.
 fn read(candidate: &Candidate) -> Result<(FileRead, Option<PackedFile>), Warning> {
     let path = &candidate.relative;
@@ -105,7 +104,7 @@ fn read(candidate: &Candidate) -> Result<(FileRead, Option<PackedFile>), Warning
         if total as u64 > MAX_FILE_BYTES {
             return Err(too_large(path));
         }
-        if let Some((read, rest)) = lines.finish().filter(|_| going) {
+        if let Some((read, rest)) = if going { lines.finish() } else { None } {
             if !rest.is_empty() {
                 packer.piece(rest.as_bytes());
             }
@@ -125,7 +124,9 @@ fn read(candidate: &Candidate) -> Result<(FileRead, Option<PackedFile>), Warning
         return Err(too_large(path));
     }
     let (read, carried) = read_for_site(path, bytes);
-    Ok((read, Some(crate::site::pack(path, &carried))))
+    let holds_results = matches!(read.found, Found::Runs(_) | Found::Part(_));
+    let packed = holds_results.then(|| crate::site::pack(path, &carried));
+    Ok((read, packed))
 }
 
 /// Reads into `buffer` until it is full or the file ends; how much was read.
