@@ -55,13 +55,25 @@ fn word_at(input: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(input[at..at + 4].try_into().unwrap_or_default())
 }
 
-/// Whether the eight bytes at `at` are all digits.
+/// Where the digits from `at` on end, found eight bytes at a time.
 #[inline]
-fn eight_digits(input: &[u8], at: usize) -> bool {
-    let Some(bytes) = input.get(at..at + 8) else { return false };
-    let word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
-    let high = |w: u64| w & 0xF0F0_F0F0_F0F0_F0F0;
-    high(word) | high(word.wrapping_add(0x0606_0606_0606_0606)) >> 4 == 0x3333_3333_3333_3333
+fn digits_end(input: &[u8], mut at: usize) -> usize {
+    while let Some(bytes) = input.get(at..at + 8) {
+        let word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        // A byte is a digit when its high nibble is 3 and stays 3 with 6 added; other bytes are marked (a
+        // carry out of a byte of 0xFA or more marks only bytes after it, past the end anyway).
+        let high = |w: u64| w & 0xF0F0_F0F0_F0F0_F0F0;
+        const THREES: u64 = 0x3030_3030_3030_3030;
+        let others = (high(word) ^ THREES) | (high(word.wrapping_add(0x0606_0606_0606_0606)) ^ THREES);
+        if others != 0 {
+            return at + (others.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while input.get(at).is_some_and(u8::is_ascii_digit) {
+        at += 1;
+    }
+    at
 }
 
 /// Tokens for the input from `at` on, until `end` (or a little after, to finish a match); where they end.
@@ -75,10 +87,7 @@ fn tokenize(input: &[u8], mut at: usize, end: usize, table: &mut [u32], tokens: 
         }
         let byte = input[at];
         if byte.is_ascii_digit() {
-            at += 1;
-            while eight_digits(input, at) {
-                at += 8;
-            }
+            at = digits_end(input, at + 1);
             continue;
         }
         let word = word_at(input, at);

@@ -77,11 +77,21 @@ fn string_stop(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// Skips the digits at `*at`; whether there was one.
+/// Skips the digits at `*at`, eight bytes at a time; whether there was one.
 #[inline]
 fn skip_digits(bytes: &[u8], at: &mut usize) -> bool {
     let first = *at;
-    while eight_digits(bytes, *at).is_some() {
+    while let Some(word) = bytes.get(*at..*at + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // A byte is a digit when its high nibble is 3 and stays 3 with 6 added; other bytes are marked (a
+        // carry out of a byte of 0xFA or more marks only bytes after it, past the end anyway).
+        let high = |w: u64| w & 0xF0F0_F0F0_F0F0_F0F0;
+        const THREES: u64 = 0x3030_3030_3030_3030;
+        let others = (high(word) ^ THREES) | (high(word.wrapping_add(0x0606_0606_0606_0606)) ^ THREES);
+        if others != 0 {
+            *at += (others.trailing_zeros() / 8) as usize;
+            return *at > first;
+        }
         *at += 8;
     }
     while let Some(b'0'..=b'9') = bytes.get(*at) {
@@ -624,6 +634,7 @@ mod tests {
             "\"\"",
             "-0.5",
             r#"[{"a":1},{"b":[2,{"c":"d"}]}]"#,
+            "[12345678901234567890123,0.123456789012345678901e-12,123456789,12345678,1234567]",
         ];
         for text in valid {
             let mut scan = Scan::new(text);
@@ -645,6 +656,9 @@ mod tests {
             "\"\\u12\"",
             "tru",
             "nul",
+            "[123456789.]",
+            "[1.123456789e]",
+            "[123456789a]",
             "[01]",
             "{1:2}",
             "[1}",
