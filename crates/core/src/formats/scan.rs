@@ -19,15 +19,17 @@ const POW10: [f64; 23] = [
 /// Containers deeper than this are left to serde_json.
 const MAX_DEPTH: u32 = 64;
 
-/// The eight bytes at `at` as a little-endian word, if they are all digits.
+/// The bytes of a little-endian word that are not digits, marked (bits set in them): a byte is a digit
+/// when its high nibble is 3 and stays 3 with 6 added (a carry out of a byte of 0xFA or more marks only
+/// bytes after it, which come after the first mark anyway).
 #[inline]
-fn eight_digits(bytes: &[u8], at: usize) -> Option<u64> {
-    let word = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
+fn not_digits(word: u64) -> u64 {
+    const THREES: u64 = 0x3030_3030_3030_3030;
     let high = |w: u64| w & 0xF0F0_F0F0_F0F0_F0F0;
-    (high(word) | high(word.wrapping_add(0x0606_0606_0606_0606)) >> 4 == 0x3333_3333_3333_3333).then_some(word)
+    (high(word) ^ THREES) | (high(word.wrapping_add(0x0606_0606_0606_0606)) ^ THREES)
 }
 
-/// The value of eight digits (as [`eight_digits`] gives them).
+/// The value of eight digits in a little-endian word (leading zero bytes count as zeros).
 #[inline]
 fn value_of_eight(word: u64) -> u64 {
     let word = (word & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
@@ -35,13 +37,28 @@ fn value_of_eight(word: u64) -> u64 {
     (word & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32
 }
 
-/// Reads the digits at `*at` into `significand` (which wraps past 19 digits; `digits` counts them).
+/// Reads the digits at `*at` into `significand` (which wraps past 19 digits; `digits` counts them), eight
+/// bytes at a time: the last few by shifting the bytes after them out of their word.
 #[inline]
 fn read_digits(bytes: &[u8], at: &mut usize, significand: &mut u64, digits: &mut u32) {
-    while let Some(word) = eight_digits(bytes, *at) {
-        *significand = significand.wrapping_mul(100_000_000).wrapping_add(value_of_eight(word));
-        *digits += 8;
-        *at += 8;
+    const POW10: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    while let Some(word) = bytes.get(*at..*at + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let marks = not_digits(word);
+        if marks == 0 {
+            *significand = significand.wrapping_mul(100_000_000).wrapping_add(value_of_eight(word));
+            *digits += 8;
+            *at += 8;
+            continue;
+        }
+        let n = (marks.trailing_zeros() / 8) as usize;
+        if n > 0 {
+            let value = value_of_eight(word << (64 - 8 * n));
+            *significand = significand.wrapping_mul(POW10[n]).wrapping_add(value);
+            *digits += n as u32;
+            *at += n;
+        }
+        return;
     }
     while let Some(&d @ b'0'..=b'9') = bytes.get(*at) {
         *significand = significand.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
@@ -82,14 +99,9 @@ fn string_stop(bytes: &[u8], mut at: usize) -> usize {
 fn skip_digits(bytes: &[u8], at: &mut usize) -> bool {
     let first = *at;
     while let Some(word) = bytes.get(*at..*at + 8) {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        // A byte is a digit when its high nibble is 3 and stays 3 with 6 added; other bytes are marked (a
-        // carry out of a byte of 0xFA or more marks only bytes after it, past the end anyway).
-        let high = |w: u64| w & 0xF0F0_F0F0_F0F0_F0F0;
-        const THREES: u64 = 0x3030_3030_3030_3030;
-        let others = (high(word) ^ THREES) | (high(word.wrapping_add(0x0606_0606_0606_0606)) ^ THREES);
-        if others != 0 {
-            *at += (others.trailing_zeros() / 8) as usize;
+        let marks = not_digits(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if marks != 0 {
+            *at += (marks.trailing_zeros() / 8) as usize;
             return *at > first;
         }
         *at += 8;
@@ -258,9 +270,14 @@ impl<'a> Scan<'a> {
         match *bytes.get(self.at)? {
             b'0' => self.at += 1,
             b'1'..=b'9' => {
-                while let Some(&d @ b'0'..=b'9') = bytes.get(self.at) {
-                    value = value.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-                    self.at += 1;
+                let (start, mut digits) = (self.at, 0);
+                read_digits(bytes, &mut self.at, &mut value, &mut digits);
+                // Up to 19 digits fit; 20 may not.
+                if digits > 19 {
+                    value = 0;
+                    for &d in &bytes[start..self.at] {
+                        value = value.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+                    }
                 }
             }
             _ => return None,
@@ -624,6 +641,14 @@ mod tests {
         }
         assert_eq!(Scan::new("18446744073709551615").count(), Some(u64::MAX));
         assert_eq!(Scan::new("18446744073709551616").count(), None);
+        assert_eq!(Scan::new("99999999999999999999").count(), None);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let value = rng.next() >> rng.below(64);
+            for text in [value.to_string(), format!("{value},"), format!("{value}]")] {
+                assert_eq!(Scan::new(&text).count(), Some(value), "{text}");
+            }
+        }
     }
 
     #[test]
