@@ -67,14 +67,19 @@ window.genSiteReadFiles = function (source) {
   })();
 };
 
-// Inflates a file embedded in data.js (base64 of a raw deflate stream of at most `size` bytes) with the
-// browser's own DecompressionStream, off the page's thread; resolves to a Uint8Array.
+// Inflates a file embedded in data.js (base64 of raw deflate streams of pieces of at most `size` bytes in
+// all, separated by commas) with the browser's own DecompressionStream, off the page's thread; resolves to
+// a Uint8Array.
 window.genSiteInflate = async function (base64, size) {
-  var text = atob(base64);
-  var deflated = new Uint8Array(text.length);
-  for (var i = 0; i < text.length; i++) deflated[i] = text.charCodeAt(i);
-  var stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  var bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  var pieces = [];
+  for (var piece of base64.split(",")) {
+    var text = atob(piece);
+    var deflated = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) deflated[i] = text.charCodeAt(i);
+    var stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    pieces.push(await new Response(stream).arrayBuffer());
+  }
+  var bytes = new Uint8Array(pieces.length == 1 ? pieces[0] : await new Blob(pieces).arrayBuffer());
   if (bytes.length > size) throw new Error("larger than the " + size + " bytes recorded");
   return bytes;
 };

@@ -177,8 +177,8 @@ pub async fn files_read(reading: js_sys::Promise) -> Result<Vec<(String, Vec<u8>
         .collect())
 }
 
-/// The bytes of an embedded file: base64 of a raw deflate stream of at most `size` bytes, inflated by the
-/// browser's own DecompressionStream.
+/// The bytes of an embedded file: base64 of raw deflate streams of pieces of at most `size` bytes in all
+/// (separated by commas), inflated by the browser's own DecompressionStream.
 pub async fn inflate(deflate_base64: &str, size: usize) -> Result<Vec<u8>, String> {
     let function = get(&window().ok_or("no window")?.into(), INFLATE);
     let function: js_sys::Function = function.dyn_into().map_err(|_| format!("{INFLATE} is missing from the page"))?;

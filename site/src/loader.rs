@@ -120,8 +120,9 @@ impl Loaded {
 pub enum Progress {
     /// Fraction done (0..1) and what is being done.
     Working(f64, String),
-    /// The loader needs an embedded file's bytes: inflate `deflate` (base64 of a raw deflate stream of at
-    /// most `size` bytes) and hand the outcome to [`Loader::inflated`].
+    /// The loader needs an embedded file's bytes: inflate `deflate` (base64 of raw deflate streams of
+    /// pieces of at most `size` bytes in all, separated by commas) and hand the outcome to
+    /// [`Loader::inflated`].
     Inflate {
         path: String,
         deflate: String,
@@ -347,12 +348,21 @@ mod tests {
         loader.finish()
     }
 
-    /// What the browser's DecompressionStream does for the page.
+    /// What the page's inflate function (files.js) does: each comma-separated piece inflated, joined.
     fn inflate(deflate_base64: &str, size: usize) -> Result<Vec<u8>, String> {
-        let deflate = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, deflate_base64)
-            .map_err(|e| format!("the embedded data is damaged ({e})"))?;
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&deflate, size)
-            .map_err(|e| format!("the embedded data is damaged ({e})"))
+        let mut bytes = Vec::new();
+        for piece in deflate_base64.split(',') {
+            let deflate = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, piece)
+                .map_err(|e| format!("the embedded data is damaged ({e})"))?;
+            bytes.extend(
+                miniz_oxide::inflate::decompress_to_vec_with_limit(&deflate, size)
+                    .map_err(|e| format!("the embedded data is damaged ({e})"))?,
+            );
+        }
+        if bytes.len() > size {
+            return Err(format!("larger than the {size} bytes recorded"));
+        }
+        Ok(bytes)
     }
 
     fn raw(files: &[(String, Vec<u8>)]) -> Vec<Source> {

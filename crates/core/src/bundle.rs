@@ -1,6 +1,7 @@
 //! The result files carried inside the generated site: each file deflate-compressed (by the CLI) and
 //! base64-encoded in a classic `<script>` (data.js), because browsers block `fetch()` on `file://`. The
-//! site's viewer has the browser inflate them.
+//! site's viewer has the browser inflate them. A large file may be compressed in pieces as it is read: its
+//! data is then the pieces' base64, separated by commas.
 
 use crate::inference::StatsConfig;
 use crate::slo::Slo;
@@ -19,8 +20,9 @@ pub struct PackedFile {
     pub path: String,
     /// Size of the original file in bytes.
     pub size: usize,
-    /// The file as a raw deflate stream (base64-encoded in data.js).
-    pub deflate: Vec<u8>,
+    /// The file as raw deflate streams, each of a piece of it in order (base64-encoded in data.js, joined
+    /// by commas).
+    pub deflate: Vec<Vec<u8>>,
 }
 
 /// JSON for a JS file: `<` escaped so that the text would also be safe inline in an HTML <script>.
@@ -68,12 +70,17 @@ impl<W: std::io::Write> DataScript<W> {
         let separator = if self.files == 0 { "" } else { "," };
         self.files += 1;
         write!(self.out, "{separator}{{\"path\":{},\"size\":{},\"deflate\":\"", json(&file.path), file.size)?;
-        // In slices, so that only a slice's base64 is ever held; 3 divides the slice size, so the pieces
-        // concatenate to the base64 of the whole.
-        for chunk in file.deflate.chunks(3 << 16) {
-            self.encoded.clear();
-            STANDARD.encode_string(chunk, &mut self.encoded);
-            self.out.write_all(self.encoded.as_bytes())?;
+        for (i, piece) in file.deflate.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            // In slices, so that only a slice's base64 is ever held; 3 divides the slice size, so the
+            // slices concatenate to the base64 of the whole.
+            for chunk in piece.chunks(3 << 16) {
+                self.encoded.clear();
+                STANDARD.encode_string(chunk, &mut self.encoded);
+                self.out.write_all(self.encoded.as_bytes())?;
+            }
         }
         write!(self.out, "\"}}")
     }
@@ -106,7 +113,7 @@ mod tests {
         PackedFile {
             path: path.to_string(),
             size: bytes.len(),
-            deflate: miniz_oxide::deflate::compress_to_vec(bytes, 1),
+            deflate: vec![miniz_oxide::deflate::compress_to_vec(bytes, 1)],
         }
     }
 
@@ -116,12 +123,22 @@ mod tests {
         let csv =
             crate::synth::results_csv(3, &crate::synth::EXAMPLE_PROFILES[0], &crate::synth::LONG_INPUT, 0.5, 8000);
         let packed = packed("a/b.csv", csv.as_bytes());
-        assert!(packed.deflate.len() > 3 << 16);
-        let script = script("t", std::slice::from_ref(&packed), &[]);
-        let text = encoded(&script);
+        assert!(packed.deflate[0].len() > 3 << 16);
+        let whole = script("t", std::slice::from_ref(&packed), &[]);
+        let text = encoded(&whole);
         assert!(text.len() < csv.len() * 3 / 4, "{} vs {}", text.len(), csv.len());
         let deflate = STANDARD.decode(text).unwrap();
         assert_eq!(miniz_oxide::inflate::decompress_to_vec(&deflate).unwrap(), csv.as_bytes());
+        // In pieces: each piece's base64, separated by commas.
+        let (a, b) = csv.as_bytes().split_at(csv.len() / 3);
+        let pieces = [a, b].map(|piece| miniz_oxide::deflate::compress_to_vec(piece, 1));
+        let packed = PackedFile { path: "a/b.csv".to_string(), size: csv.len(), deflate: pieces.to_vec() };
+        let in_pieces = script("t", &[packed], &[]);
+        let inflated: Vec<u8> = encoded(&in_pieces)
+            .split(',')
+            .flat_map(|piece| miniz_oxide::inflate::decompress_to_vec(&STANDARD.decode(piece).unwrap()).unwrap())
+            .collect();
+        assert_eq!(inflated, csv.as_bytes());
     }
 
     #[test]

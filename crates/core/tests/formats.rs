@@ -327,3 +327,74 @@ mod any_bytes {
         }
     }
 }
+
+/// A file read a slice at a time (`Lines`) reads as the whole file does, carried text included, whatever
+/// the slices; or it says to read the file whole.
+#[test]
+fn files_read_as_they_come_read_as_whole_files() {
+    use serving_compare::formats::{read_for_site, Lines};
+    let streamed = |path: &str, bytes: &[u8], slice: usize| -> Option<(String, String)> {
+        let mut lines = Lines::start(path, &bytes[..bytes.len().min(1 << 20)])?;
+        let mut carried = String::new();
+        for piece in bytes.chunks(slice) {
+            if !lines.push(piece) {
+                return None;
+            }
+            carried.push_str(lines.carried());
+            lines.carried().clear();
+        }
+        let (read, rest) = lines.finish()?;
+        Some((format!("{read:?}"), carried + &rest))
+    };
+    let sample = std::fs::read(repo().join("tests/data/formats/aiperf/0.13.0/profile_export.jsonl")).unwrap();
+    let text = String::from_utf8(sample.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let variants: Vec<(&str, Vec<u8>, bool)> = vec![
+        ("a/profile_export.jsonl", sample.clone(), true),
+        ("a/profile_export.jsonl", [b"\xEF\xBB\xBF".as_slice(), &sample].concat(), true),
+        ("a/profile_export.jsonl", text.replace('\n', "\r\n").into_bytes(), true),
+        ("a/profile_export.jsonl", format!("\n \n{}\n\n", lines.join("\n\n")).into_bytes(), true),
+        ("a/profile_export.jsonl", text.trim_end().as_bytes().to_vec(), true),
+        // A broken record, a record serde reads (escapes), records with errors: still read as they come.
+        ("a/x.jsonl", format!("{}\n{{\"metadata\": [1\n{}\n", lines[0], lines[1]).into_bytes(), true),
+        (
+            "a/x.jsonl",
+            format!("{}\n{}\n", lines[0], lines[1].replace("profiling", "prof\\u0069ling")).into_bytes(),
+            true,
+        ),
+        // Warm-up records only: the first carried as it is, whichever way the file is read.
+        (
+            "a/x.jsonl",
+            format!("{}\n{}\n", lines[0], lines[1]).replace("\"profiling\"", "\"warmup\"").into_bytes(),
+            true,
+        ),
+        // Read whole: one record, a line that is not an object, Python's NaN, text that is not UTF-8.
+        ("a/x.jsonl", format!("{}\n", lines[0]).into_bytes(), false),
+        ("a/x.jsonl", format!("{}\n[1]\n{}\n", lines[0], lines[1]).into_bytes(), false),
+        ("a/x.jsonl", format!("{}\n{}\n", lines[0], lines[1].replacen("1", "NaN", 1)).into_bytes(), false),
+        (
+            "a/x.jsonl",
+            [format!("{}\n", lines[0]).as_bytes(), b"{\"a\": \"\xFF\"}\n", lines[1].as_bytes()].concat(),
+            false,
+        ),
+        ("a/x.csv", sample.clone(), false),
+    ];
+    for (path, bytes, streams) in variants {
+        let (whole, carried) = read_for_site(path, bytes.clone());
+        let whole = (format!("{whole:?}"), String::from_utf8_lossy(&carried).into_owned());
+        for slice in [1, 7, 100, 4096, 1 << 20] {
+            match streamed(path, &bytes, slice) {
+                Some(streamed) => assert_eq!(streamed, whole, "{path} {:?} in slices of {slice}", &bytes[..40]),
+                None => assert!(!streams, "{path}: not read as it comes: {:?}", String::from_utf8_lossy(&bytes)),
+            }
+            assert!(streams || streamed(path, &bytes, slice).is_none());
+        }
+    }
+    // Every sample: read as it comes or not at all, the same either way.
+    for (path, bytes) in samples() {
+        if let Some(streamed) = streamed(&path, &bytes, 1000) {
+            let (whole, carried) = read_for_site(&path, bytes.clone());
+            assert_eq!(streamed, (format!("{whole:?}"), String::from_utf8(carried).unwrap()), "{path}");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! AIPerf, llm-d benchmark reports) and writes the comparison report (summary.json, README.md, plots) and
 //! site into an output folder, with the comparison table on stdout.
 
+mod deflate;
 mod load;
 mod output;
 mod plots;

@@ -20,17 +20,46 @@ static VIEWER_WASM_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/viewer-was
 /// The file holding the result files.
 pub const DATA_FILE: &str = "data.js";
 
-/// A result file compressed for [`DATA_FILE`]. libdeflate at level 1: the fastest compressor measured
-/// here (a 16 MB CSV in 80 ms against miniz_oxide's 107 ms and zlib-rs's 95 ms), with a smaller result
-/// (43 % of the CSV against 45 % and 66 %); compressing is half of gen-site's time on large inputs.
+/// A result file compressed for [`DATA_FILE`], in pieces (see [`Packer`]).
 pub fn pack(path: &str, bytes: &[u8]) -> PackedFile {
-    let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
-    let mut compressor = libdeflater::Compressor::new(level);
-    let mut room = vec![0; compressor.deflate_compress_bound(bytes.len())];
-    // The bound holds by construction, so compressing into it can't run out of room.
-    let length = compressor.deflate_compress(bytes, &mut room).unwrap_or(0);
-    // A copy of the right size: the room for the worst case is about the file's size.
-    PackedFile { path: path.to_string(), size: bytes.len(), deflate: room[..length].to_vec() }
+    let mut packer = Packer::new();
+    for piece in bytes.chunks(PIECE) {
+        packer.piece(piece);
+    }
+    packer.finish(path)
+}
+
+/// The size of the pieces a file is compressed in: a large file is compressed as it is read, never held
+/// whole (see [`serving_compare::bundle`]); a piece restarts the compressor's window of 32 KB, which costs
+/// nothing measurable at this size.
+pub const PIECE: usize = 4 << 20;
+
+/// A result file compressed for [`DATA_FILE`] a piece at a time, by [`crate::deflate`]: compressing is
+/// much of gen-site's time on large inputs.
+#[derive(Default)]
+pub struct Packer {
+    pieces: Vec<Vec<u8>>,
+    size: usize,
+}
+
+impl Packer {
+    pub fn new() -> Packer {
+        Packer::default()
+    }
+
+    /// Compresses the next piece of the file.
+    pub fn piece(&mut self, bytes: &[u8]) {
+        self.pieces.push(crate::deflate::compress(bytes));
+        self.size += bytes.len();
+    }
+
+    /// The file, as `path`.
+    pub fn finish(mut self, path: &str) -> PackedFile {
+        if self.pieces.is_empty() {
+            self.piece(b"");
+        }
+        PackedFile { path: path.to_string(), size: self.size, deflate: self.pieces }
+    }
 }
 
 /// The report's plots that index.html shows before the viewer has drawn, most telling first.
@@ -136,11 +165,23 @@ mod tests {
             0.5,
             3000,
         );
+        let inflated = |packed: &PackedFile| -> Vec<u8> {
+            packed.deflate.iter().flat_map(|piece| miniz_oxide::inflate::decompress_to_vec(piece).unwrap()).collect()
+        };
         let packed = pack("a/b.csv", csv.as_bytes());
         assert_eq!(packed.size, csv.len());
-        assert!(packed.deflate.len() < csv.len() / 2, "{} of {}", packed.deflate.len(), csv.len());
-        assert_eq!(miniz_oxide::inflate::decompress_to_vec(&packed.deflate).unwrap(), csv.as_bytes());
-        assert_eq!(miniz_oxide::inflate::decompress_to_vec(&pack("e", b"").deflate).unwrap(), b"");
+        assert_eq!(packed.deflate.len(), 1);
+        assert!(packed.deflate[0].len() < csv.len() / 2, "{} of {}", packed.deflate[0].len(), csv.len());
+        assert_eq!(inflated(&packed), csv.as_bytes());
+        assert_eq!(inflated(&pack("e", b"")), b"");
+        // In pieces.
+        let mut packer = Packer::new();
+        for piece in csv.as_bytes().chunks(1000) {
+            packer.piece(piece);
+        }
+        let packed = packer.finish("a/b.csv");
+        assert_eq!((packed.size, packed.deflate.len()), (csv.len(), csv.len().div_ceil(1000)));
+        assert_eq!(inflated(&packed), csv.as_bytes());
     }
 
     #[test]

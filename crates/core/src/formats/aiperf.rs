@@ -2,14 +2,14 @@
 //! every metric `{value, unit}`, warm-up records too) and `profile_export_aiperf.json` (aggregates, and the
 //! load and dataset the run was configured with). Each gives a [`Piece`]; [`assemble`] combines a folder's.
 
-use super::doc::{Node, Num, Object};
+use super::doc::{Node, Object};
+use super::scan::{Scan, Shape};
 use super::schema::{self, Field, Kind, Schema, Values};
-use super::{checked, stat_names, usable, Document, Found, Part, Place, Skips, ToolRead};
+use super::{checked, stat_names, usable, Carrier, Carry, Document, Found, Part, Place, Skips, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
-use serde::Serialize;
-use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 /// What one file of an artifact folder holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,23 +33,71 @@ pub(crate) fn is_summary(object: &Object) -> bool {
     object.members().any(|(_, node)| node.object().is_some_and(|m| m.has("unit") && m.has("avg")))
 }
 
+/// Whether the first object of a file makes it profile_export.jsonl.
+pub(crate) fn is_records(first: &Object) -> bool {
+    first.has("metadata") && first.has("metrics")
+}
+
 pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> {
     let first = document.first_object().ok_or("no AIPerf object")?;
-    if first.has("metadata") && first.has("metrics") {
-        let (log, warnings, carry) = records(path, document.raw_lines(), document.carry);
-        return Ok((Found::Part(Part::Aiperf(Piece::Records(log))), warnings, carry));
+    if is_records(&first) {
+        let mut records = Records::new(path, document.carry);
+        for (place, node) in document.raw_lines() {
+            records.line(place, node.0);
+        }
+        return Ok(records.finish());
     }
     Ok((Found::Part(Part::Aiperf(summary(&first)?)), Vec::new(), None))
 }
 
-/// A record as far as it is read; written back (see [`super::read_for_site`]) it is a smaller record that
-/// reads the same.
-#[derive(Debug, Serialize)]
-struct Record {
-    metadata: Metadata,
-    metrics: Metrics,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<Box<RawValue>>,
+/// What is read of a record: borrowed from its line when scanned (see [`scanned`]), owned when serde read
+/// it (see [`RECORD`]). Written back (see [`super::read_for_site`]) it is a smaller record that reads the
+/// same.
+#[derive(Default)]
+pub(crate) struct Fields<'t> {
+    benchmark_phase: Option<Cow<'t, str>>,
+    /// 0.1.x calls its phases credit phases.
+    credit_phase: Option<Cow<'t, str>>,
+    request_start_ns: Option<u64>,
+    request_end_ns: Option<u64>,
+    timestamp_ns: Option<u64>,
+    /// The metrics of [`MEASURE_NAMES`], in that order.
+    measures: [Option<Measure<'t>>; 6],
+    /// `inter_chunk_latency`, whose values are read into a list of their own.
+    chunks: Option<Chunks<'t>>,
+    /// The error, as JSON.
+    error: Option<Cow<'t, str>>,
+}
+
+/// The metrics read as single values, in the order of [`Fields::measures`].
+const MEASURE_NAMES: [&str; 6] = [
+    "time_to_first_token",
+    "ttft",
+    "request_latency",
+    "inter_token_latency",
+    "input_sequence_length",
+    "output_sequence_length",
+];
+const TIME_TO_FIRST_TOKEN: usize = 0;
+const TTFT: usize = 1;
+const REQUEST_LATENCY: usize = 2;
+const INTER_TOKEN_LATENCY: usize = 3;
+const INPUT_SEQUENCE_LENGTH: usize = 4;
+const OUTPUT_SEQUENCE_LENGTH: usize = 5;
+
+struct Measure<'t> {
+    value: f64,
+    unit: Option<Cow<'t, str>>,
+    /// The value as written, when scanned.
+    #[cfg_attr(not(feature = "carry"), allow(dead_code))]
+    text: Option<&'t str>,
+}
+
+struct Chunks<'t> {
+    unit: Option<Cow<'t, str>>,
+    /// The values as written (a JSON list), when scanned.
+    #[cfg_attr(not(feature = "carry"), allow(dead_code))]
+    text: Option<&'t str>,
 }
 
 static RECORD: Schema = Schema {
@@ -61,32 +109,6 @@ static RECORD: Schema = Schema {
     ],
 };
 
-impl Record {
-    fn new(mut record: Values) -> Record {
-        Record {
-            // Required: always read.
-            metadata: record.record("metadata").map(Metadata::new).unwrap_or_default(),
-            metrics: record.record("metrics").map(Metrics::new).unwrap_or_default(),
-            error: record.raw("error"),
-        }
-    }
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Metadata {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    benchmark_phase: Option<String>,
-    /// 0.1.x calls its phases credit phases.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    credit_phase: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_start_ns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_end_ns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timestamp_ns: Option<u64>,
-}
-
 static METADATA: Schema = Schema {
     name: "Metadata",
     fields: &[
@@ -97,36 +119,6 @@ static METADATA: Schema = Schema {
         Field::optional("timestamp_ns", Kind::Count),
     ],
 };
-
-impl Metadata {
-    fn new(mut metadata: Values) -> Metadata {
-        Metadata {
-            benchmark_phase: metadata.text("benchmark_phase"),
-            credit_phase: metadata.text("credit_phase"),
-            request_start_ns: metadata.count("request_start_ns"),
-            request_end_ns: metadata.count("request_end_ns"),
-            timestamp_ns: metadata.count("timestamp_ns"),
-        }
-    }
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Metrics {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    time_to_first_token: Option<Measure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ttft: Option<Measure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_latency: Option<Measure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    inter_token_latency: Option<Measure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    inter_chunk_latency: Option<Measures>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    input_sequence_length: Option<Measure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output_sequence_length: Option<Measure>,
-}
 
 static METRICS: Schema = Schema {
     name: "Metrics",
@@ -141,52 +133,200 @@ static METRICS: Schema = Schema {
     ],
 };
 
-impl Metrics {
-    fn new(mut metrics: Values) -> Metrics {
-        let inter_chunk_latency = metrics.record("inter_chunk_latency").map(Measures::new);
-        let mut measure = |name: &str| metrics.record(name).map(Measure::new);
-        Metrics {
-            time_to_first_token: measure("time_to_first_token"),
-            ttft: measure("ttft"),
-            request_latency: measure("request_latency"),
-            inter_token_latency: measure("inter_token_latency"),
-            inter_chunk_latency,
-            input_sequence_length: measure("input_sequence_length"),
-            output_sequence_length: measure("output_sequence_length"),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct Measure {
-    value: Num,
-    unit: Option<String>,
-}
-
 static MEASURE: Schema =
     Schema { name: "Measure", fields: &[Field::required("value", Kind::Num), Field::optional("unit", Kind::Text)] };
-
-impl Measure {
-    fn new(mut measure: Values) -> Measure {
-        // Required: always read.
-        Measure { value: measure.num("value").unwrap_or(Num(f64::NAN)), unit: measure.text("unit") }
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct Measures {
-    value: Vec<Num>,
-    unit: Option<String>,
-}
 
 static MEASURES: Schema =
     Schema { name: "Measures", fields: &[Field::required("value", Kind::Nums), Field::optional("unit", Kind::Text)] };
 
-impl Measures {
-    fn new(mut measures: Values) -> Measures {
+impl Fields<'static> {
+    /// A record as serde read it, with the values of `inter_chunk_latency` put in `gaps`.
+    fn new(mut record: Values, gaps: &mut Vec<f64>) -> Fields<'static> {
+        let mut fields = Fields::default();
         // Required: always read.
-        Measures { value: measures.nums("value").unwrap_or_default(), unit: measures.text("unit") }
+        if let Some(mut metadata) = record.record("metadata") {
+            fields.benchmark_phase = metadata.text("benchmark_phase").map(Cow::Owned);
+            fields.credit_phase = metadata.text("credit_phase").map(Cow::Owned);
+            fields.request_start_ns = metadata.count("request_start_ns");
+            fields.request_end_ns = metadata.count("request_end_ns");
+            fields.timestamp_ns = metadata.count("timestamp_ns");
+        }
+        if let Some(mut metrics) = record.record("metrics") {
+            if let Some(mut chunks) = metrics.record("inter_chunk_latency") {
+                // Required: always read.
+                gaps.extend(chunks.nums("value").unwrap_or_default().into_iter().map(|n| n.0));
+                fields.chunks = Some(Chunks { unit: chunks.text("unit").map(Cow::Owned), text: None });
+            }
+            for (name, measure) in MEASURE_NAMES.iter().zip(&mut fields.measures) {
+                *measure = metrics.record(name).map(|mut m| Measure {
+                    // Required: always read.
+                    value: m.num("value").map_or(f64::NAN, |n| n.0),
+                    unit: m.text("unit").map(Cow::Owned),
+                    text: None,
+                });
+            }
+        }
+        fields.error = record.raw("error").map(|raw| Cow::Owned(String::from(Box::<str>::from(raw))));
+        fields
     }
+}
+
+/// Which of a record's fields have been met: serde refuses a field given twice.
+struct Met(u16);
+
+impl Met {
+    fn once(&mut self, bit: u16) -> Option<()> {
+        let new = self.0 & bit == 0;
+        self.0 |= bit;
+        new.then_some(())
+    }
+}
+
+/// The keys of the objects of a file's records, as they were last (see [`Shape`]).
+#[derive(Default)]
+pub(crate) struct Shapes {
+    record: Shape,
+    metadata: Shape,
+    metrics: Shape,
+    measure: Shape,
+}
+
+/// A record scanned, with the values of `inter_chunk_latency` put in `gaps`: the common case of a line that
+/// is an object whose strings have no escapes and whose numbers are numbers; `None` for any other line,
+/// which serde then reads (and says what is wrong with).
+fn scanned<'t>(line: &'t str, gaps: &mut Vec<f64>, shapes: &mut Shapes) -> Option<Fields<'t>> {
+    let mut fields = Fields::default();
+    let mut met = Met(0);
+    let mut scan = Scan::new(line);
+    let tag = |key: &str| ["metadata", "metrics", "error"].iter().position(|&k| k == key).map_or(0, |i| i as u8 + 1);
+    let Shapes { record, metadata: metadata_shape, metrics: metrics_shape, measure: measure_shape } = shapes;
+    scan.object_shaped(record, tag, |scan, tag| match tag {
+        1 => {
+            met.once(1)?;
+            metadata(scan, &mut fields, metadata_shape)
+        }
+        2 => {
+            met.once(2)?;
+            metrics(scan, &mut fields, gaps, metrics_shape, measure_shape)
+        }
+        3 => {
+            met.once(4)?;
+            if !scan.null() {
+                fields.error = Some(Cow::Borrowed(scan.value()?));
+            }
+            Some(())
+        }
+        _ => scan.value().map(drop),
+    })?;
+    // `metadata` is required.
+    (met.0 & 1 == 1 && scan.at_end()).then_some(fields)
+}
+
+/// The fields of `metadata` read, in the order of their tags (1, 2, …).
+const METADATA_NAMES: [&str; 5] =
+    ["benchmark_phase", "credit_phase", "request_start_ns", "request_end_ns", "timestamp_ns"];
+
+fn metadata<'t>(scan: &mut Scan<'t>, fields: &mut Fields<'t>, shape: &mut Shape) -> Option<()> {
+    let mut met = Met(0);
+    let text =
+        |scan: &mut Scan<'t>| if scan.null() { Some(None) } else { scan.plain().map(|t| Some(Cow::Borrowed(t))) };
+    let count = |scan: &mut Scan<'t>| if scan.null() { Some(None) } else { scan.count().map(Some) };
+    let tag = |key: &str| METADATA_NAMES.iter().position(|&k| k == key).map_or(0, |i| i as u8 + 1);
+    scan.object_shaped(shape, tag, |scan, tag| {
+        if tag > 0 {
+            met.once(1 << tag)?;
+        }
+        match tag {
+            1 => fields.benchmark_phase = text(scan)?,
+            2 => fields.credit_phase = text(scan)?,
+            3 => fields.request_start_ns = count(scan)?,
+            4 => fields.request_end_ns = count(scan)?,
+            5 => fields.timestamp_ns = count(scan)?,
+            _ => _ = scan.value()?,
+        }
+        Some(())
+    })
+}
+
+fn metrics<'t>(
+    scan: &mut Scan<'t>,
+    fields: &mut Fields<'t>,
+    gaps: &mut Vec<f64>,
+    shape: &mut Shape,
+    measure_shape: &mut Shape,
+) -> Option<()> {
+    let mut met = Met(0);
+    // The measures by their index + 1, the chunks after them.
+    let chunks_tag = MEASURE_NAMES.len() as u8 + 1;
+    let tag = |key: &str| match MEASURE_NAMES.iter().position(|&name| name == key) {
+        Some(i) => i as u8 + 1,
+        None if key == "inter_chunk_latency" => chunks_tag,
+        None => 0,
+    };
+    scan.object_shaped(shape, tag, |scan, tag| {
+        if tag == 0 {
+            return scan.value().map(drop);
+        }
+        met.once(1 << tag)?;
+        if scan.null() {
+            return Some(());
+        }
+        if tag == chunks_tag {
+            fields.chunks = Some(chunks(scan, gaps)?);
+        } else {
+            fields.measures[usize::from(tag) - 1] = Some(measure(scan, measure_shape)?);
+        }
+        Some(())
+    })
+}
+
+/// `{"value": <number>, "unit": <text>}`, the value required.
+fn measure<'t>(scan: &mut Scan<'t>, shape: &mut Shape) -> Option<Measure<'t>> {
+    let (mut value, mut unit, mut met) = (None, None, Met(0));
+    let tag = |key: &str| ["value", "unit"].iter().position(|&k| k == key).map_or(0, |i| i as u8 + 1);
+    scan.object_shaped(shape, tag, |scan, tag| match tag {
+        1 => {
+            met.once(1)?;
+            scan.next()?;
+            let start = scan.at;
+            let number = scan.num()?;
+            value = Some((number, &scan.text()[start..scan.at]));
+            Some(())
+        }
+        2 => {
+            met.once(2)?;
+            unit = if scan.null() { None } else { Some(Cow::Borrowed(scan.plain()?)) };
+            Some(())
+        }
+        _ => scan.value().map(drop),
+    })?;
+    let (value, text) = value?;
+    Some(Measure { value, unit, text: Some(text) })
+}
+
+/// `{"value": [<number>, …], "unit": <text>}`, the values put in `gaps`.
+fn chunks<'t>(scan: &mut Scan<'t>, gaps: &mut Vec<f64>) -> Option<Chunks<'t>> {
+    let (mut values, mut unit, mut met) = (None, None, Met(0));
+    scan.object(|scan, key| match key {
+        "value" => {
+            met.once(1)?;
+            scan.next()?;
+            let start = scan.at;
+            scan.array(|scan| {
+                gaps.push(scan.num()?);
+                Some(())
+            })?;
+            values = Some(&scan.text()[start..scan.at]);
+            Some(())
+        }
+        "unit" => {
+            met.once(2)?;
+            unit = if scan.null() { None } else { Some(Cow::Borrowed(scan.plain()?)) };
+            Some(())
+        }
+        _ => scan.value().map(drop),
+    })?;
+    Some(Chunks { unit, text: Some(values?) })
 }
 
 /// A measure in seconds (or tokens), by its unit.
@@ -194,56 +334,203 @@ fn seconds(measure: &Option<Measure>, name: &str) -> Result<f64, String> {
     let Some(measure) = measure else { return Ok(f64::NAN) };
     let unit = measure.unit.as_deref().unwrap_or("ms");
     let scale = stat_names::seconds_per(unit).ok_or_else(|| format!("`{name}` has an unknown unit `{unit}`"))?;
-    checked(format_args!("`{name}`"), measure.value.0 * scale)
+    checked(format_args!("`{name}`"), measure.value * scale)
 }
 
-/// The profiling records, with (when `carry`) the smaller file a site may carry: those records with only
-/// what is read of them.
-fn records(path: &str, lines: Vec<(Place, Node)>, carry: bool) -> (RequestLog, Vec<Warning>, Option<String>) {
-    let mut log = RequestLog::default();
-    let mut carried = carry.then(String::new);
-    let mut skips = Skips::new(path);
-    // Nanosecond clocks exceed 2^53: times are kept as integers until made relative to the first start.
-    let mut origin: Option<u64> = None;
-    let first_line = lines.first().map(|(_, node)| node.0);
-    for (place, node) in lines {
-        let record = match node.read(schema::Record(&RECORD)) {
-            Ok(record) => Record::new(record),
-            Err(e) => {
-                skips.skip(place.warning(path, format!("record skipped: {e}")));
-                continue;
+/// The profiling records of profile_export.jsonl, read a line at a time, with (when it carries) the smaller
+/// file a site may carry: those records with only what is read of them.
+pub(crate) struct Records {
+    log: RequestLog,
+    skips: Skips,
+    /// Nanosecond clocks exceed 2^53: times are kept as integers until made relative to the first start.
+    origin: Option<u64>,
+    carry: Option<&'static dyn Carrier>,
+    carried: String,
+    /// Whether any record was carried, and the first line, carried as it is if none is: a file of warm-up
+    /// (or broken) records only would otherwise be carried empty, which reads as nothing rather than as
+    /// these (no) records, and the folder's aggregates would then be read as its run.
+    carried_any: bool,
+    first_line: Option<String>,
+    shapes: Shapes,
+    /// The values of the record's `inter_chunk_latency`.
+    gaps: Vec<f64>,
+}
+
+impl Records {
+    pub(crate) fn new(path: &str, carry: Option<&'static dyn Carrier>) -> Records {
+        let (log, skips, carried, gaps) = (RequestLog::default(), Skips::new(path), String::new(), Vec::new());
+        let shapes = Shapes::default();
+        Records { log, skips, origin: None, carry, carried, carried_any: false, first_line: None, gaps, shapes }
+    }
+
+    /// Reads the record of one line.
+    pub(crate) fn line(&mut self, place: Place, line: &str) {
+        if self.carry.is_some() && self.first_line.is_none() {
+            self.first_line = Some(line.to_owned());
+        }
+        self.gaps.clear();
+        let fields = match scanned(line, &mut self.gaps, &mut self.shapes) {
+            Some(fields) => fields,
+            None => {
+                self.gaps.clear();
+                match Node(line).read(schema::Record(&RECORD)) {
+                    Ok(values) => Fields::new(values, &mut self.gaps),
+                    Err(e) => {
+                        let warning = place.warning(&self.skips.path, format!("record skipped: {e}"));
+                        return self.skips.skip(warning);
+                    }
+                }
             }
         };
-        let phase = record.metadata.benchmark_phase.as_deref().or(record.metadata.credit_phase.as_deref());
+        let phase = fields.benchmark_phase.as_deref().or(fields.credit_phase.as_deref());
         if phase.is_some_and(|p| !p.eq_ignore_ascii_case("profiling")) {
-            continue;
+            return;
         }
-        match request(&record, &mut origin, &mut log.itl) {
-            Ok(request) => log.requests.push(request),
-            Err(message) => skips.skip(place.warning(path, format!("record skipped: {message}"))),
+        match request(&fields, &self.gaps, &mut self.origin, &mut self.log.itl) {
+            Ok(request) => self.log.requests.push(request),
+            Err(message) => {
+                let warning = place.warning(&self.skips.path, format!("record skipped: {message}"));
+                self.skips.skip(warning);
+            }
         }
-        if let Some(carried) = carried.as_mut() {
-            carried.push_str(&serde_json::to_string(&record).unwrap_or_default());
-            carried.push('\n');
+        if let Some(carry) = self.carry {
+            carry.aiperf_record(&mut self.carried, &fields, &self.gaps);
+            self.carried_any = true;
         }
     }
-    // Warm-up or broken records only: the first carried as it is, for an empty file would read as nothing
-    // rather than as these (no) records, and the folder's aggregates would be read as its run instead.
-    if let (Some(carried), Some(first)) = (carried.as_mut().filter(|c| c.is_empty()), first_line) {
-        carried.push_str(first);
+
+    /// What the site carries, written so far.
+    #[cfg(feature = "carry")]
+    pub(crate) fn carried(&mut self) -> &mut String {
+        &mut self.carried
     }
-    (log, skips.finish(), carried)
+
+    pub(crate) fn finish(mut self) -> ToolRead {
+        if let (false, Some(first)) = (self.carried_any, self.first_line.take()) {
+            self.carried = first;
+        }
+        let carried = self.carry.map(|_| Carry::Text(self.carried));
+        (Found::Part(Part::Aiperf(Piece::Records(self.log))), self.skips.finish(), carried)
+    }
 }
 
-fn request(record: &Record, origin: &mut Option<u64>, itl: &mut Vec<f64>) -> Result<Request, String> {
-    let metadata = &record.metadata;
-    let start_ns = metadata.request_start_ns.or(metadata.timestamp_ns).ok_or("no `request_start_ns`")?;
+/// The record as a line of profile_export.jsonl with only what is read of it.
+#[cfg(feature = "carry")]
+pub(crate) fn write_record(out: &mut String, fields: &Fields, gaps: &[f64]) {
+    fn string(out: &mut String, text: &str) {
+        if text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+            out.push_str(&serde_json::to_string(text).unwrap_or_default());
+        } else {
+            out.push('"');
+            out.push_str(text);
+            out.push('"');
+        }
+    }
+    fn number(out: &mut String, value: f64, text: Option<&str>) {
+        match text {
+            Some(text) => out.push_str(text),
+            None => out.push_str(&serde_json::to_string(&super::doc::Num(value)).unwrap_or_default()),
+        }
+    }
+    fn unit(out: &mut String, unit: &Option<Cow<str>>) {
+        out.push_str(",\"unit\":");
+        match unit {
+            Some(unit) => string(out, unit),
+            None => out.push_str("null"),
+        }
+        out.push('}');
+    }
+    /// `"name":` after a comma unless first.
+    fn key(out: &mut String, first: &mut bool, name: &str) {
+        if !std::mem::take(first) {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+    }
+    out.push_str("{\"metadata\":{");
+    let mut first = true;
+    for (name, text) in [("benchmark_phase", &fields.benchmark_phase), ("credit_phase", &fields.credit_phase)] {
+        if let Some(text) = text {
+            key(out, &mut first, name);
+            string(out, text);
+        }
+    }
+    for (name, count) in [
+        ("request_start_ns", fields.request_start_ns),
+        ("request_end_ns", fields.request_end_ns),
+        ("timestamp_ns", fields.timestamp_ns),
+    ] {
+        if let Some(count) = count {
+            key(out, &mut first, name);
+            out.push_str(itoa(count, &mut [0; 20]));
+        }
+    }
+    out.push_str("},\"metrics\":{");
+    let mut first = true;
+    let measures = |out: &mut String, first: &mut bool, which: std::ops::Range<usize>| {
+        for (name, measure) in MEASURE_NAMES[which.clone()].iter().zip(&fields.measures[which]) {
+            if let Some(measure) = measure {
+                key(out, first, name);
+                out.push_str("{\"value\":");
+                number(out, measure.value, measure.text);
+                unit(out, &measure.unit);
+            }
+        }
+    };
+    // In AIPerf's order: the gaps after the inter-token latency.
+    measures(out, &mut first, 0..INPUT_SEQUENCE_LENGTH);
+    if let Some(chunks) = &fields.chunks {
+        key(out, &mut first, "inter_chunk_latency");
+        out.push_str("{\"value\":");
+        match chunks.text {
+            Some(text) => out.push_str(text),
+            None => {
+                out.push('[');
+                for (i, &gap) in gaps.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    number(out, gap, None);
+                }
+                out.push(']');
+            }
+        }
+        unit(out, &chunks.unit);
+    }
+    measures(out, &mut first, INPUT_SEQUENCE_LENGTH..MEASURE_NAMES.len());
+    out.push('}');
+    if let Some(error) = &fields.error {
+        out.push_str(",\"error\":");
+        out.push_str(error);
+    }
+    out.push_str("}\n");
+}
+
+/// A count in decimal, written into `buffer`.
+#[cfg(feature = "carry")]
+fn itoa(mut n: u64, buffer: &mut [u8; 20]) -> &str {
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[at..]).unwrap_or_default()
+}
+
+fn request(fields: &Fields, gaps: &[f64], origin: &mut Option<u64>, itl: &mut Vec<f64>) -> Result<Request, String> {
+    let start_ns = fields.request_start_ns.or(fields.timestamp_ns).ok_or("no `request_start_ns`")?;
     let origin = *origin.get_or_insert(start_ns);
     let clock = |ns: u64| (ns as i128 - origin as i128) as f64 / 1e9;
     let mut request = Request {
         start: clock(start_ns),
-        end: metadata.request_end_ns.map_or(f64::NAN, clock),
-        ok: record.error.is_none(),
+        end: fields.request_end_ns.map_or(f64::NAN, clock),
+        ok: fields.error.is_none(),
         ..Request::UNKNOWN
     };
     if request.end < request.start {
@@ -252,29 +539,29 @@ fn request(record: &Record, origin: &mut Option<u64>, itl: &mut Vec<f64>) -> Res
     if !request.ok {
         return Ok(request);
     }
-    let m = &record.metrics;
-    request.ttft =
-        seconds(if m.time_to_first_token.is_some() { &m.time_to_first_token } else { &m.ttft }, "time_to_first_token")?;
-    let latency = seconds(&m.request_latency, "request_latency")?;
+    let m = &fields.measures;
+    let ttft = if m[TIME_TO_FIRST_TOKEN].is_some() { &m[TIME_TO_FIRST_TOKEN] } else { &m[TTFT] };
+    request.ttft = seconds(ttft, "time_to_first_token")?;
+    let latency = seconds(&m[REQUEST_LATENCY], "request_latency")?;
     request.generation_time = if request.ttft.is_finite() {
         checked("`request_latency` − TTFT", latency - request.ttft)?
     } else {
         f64::NAN
     };
-    request.input_tokens = seconds(&m.input_sequence_length, "input_sequence_length")?;
-    request.output_tokens = seconds(&m.output_sequence_length, "output_sequence_length")?;
+    request.input_tokens = seconds(&m[INPUT_SEQUENCE_LENGTH], "input_sequence_length")?;
+    request.output_tokens = seconds(&m[OUTPUT_SEQUENCE_LENGTH], "output_sequence_length")?;
     // AIPerf's inter-token latency is (request latency − TTFT) / (output tokens − 1): TPOT.
     if request.output_tokens > 1.0 {
-        request.tpot = seconds(&m.inter_token_latency, "inter_token_latency")?;
+        request.tpot = seconds(&m[INTER_TOKEN_LATENCY], "inter_token_latency")?;
     }
     let mut request = usable(request)?;
-    if let Some(chunks) = &m.inter_chunk_latency {
+    if let Some(chunks) = &fields.chunks {
         let unit = chunks.unit.as_deref().unwrap_or("ms");
         let scale = stat_names::seconds_per(unit)
             .ok_or_else(|| format!("`inter_chunk_latency` has an unknown unit `{unit}`"))?;
         let before = itl.len();
-        for gap in &chunks.value {
-            match checked("`inter_chunk_latency`", gap.0 * scale) {
+        for &gap in gaps {
+            match checked("`inter_chunk_latency`", gap * scale) {
                 Ok(gap) => itl.push(gap),
                 Err(message) => {
                     itl.truncate(before);
@@ -457,6 +744,84 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Everything read of a record, numbers as bits.
+    fn shown(fields: &Fields, gaps: &[f64]) -> String {
+        let measures: Vec<String> = fields
+            .measures
+            .iter()
+            .map(|m| m.as_ref().map(|m| format!("{:x} {:?}", m.value.to_bits(), m.unit)).unwrap_or_default())
+            .collect();
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {measures:?} {:?} {:?} {:?}",
+            fields.benchmark_phase,
+            fields.credit_phase,
+            fields.request_start_ns,
+            fields.request_end_ns,
+            fields.timestamp_ns,
+            fields.chunks.as_ref().map(|c| &c.unit),
+            gaps.iter().map(|g| g.to_bits()).collect::<Vec<_>>(),
+            fields.error
+        )
+    }
+
+    #[test]
+    fn scanned_records_read_as_serde_reads_them() {
+        let typical = r#"{"metadata":{"session_num":0,"x_request_id":"5a2c-0","benchmark_phase":"profiling","request_start_ns":1746701007086849536,"request_end_ns":1746701007362487040,"was_cancelled":false},"metrics":{"http_req_receiving":{"value":123.3,"unit":"ms"},"time_to_first_token":{"value":152.3057797883482,"unit":"ms"},"input_sequence_length":{"value":462,"unit":"tokens"},"output_sequence_length":{"value":7,"unit":"tokens"},"request_latency":{"value":275.6374616452084,"unit":"ms"},"inter_token_latency":{"value":20.555280309476707,"unit":"ms"},"inter_chunk_latency":{"value":[21.566109313928393,19.3674166321817,null],"unit":"ms"}}}"#;
+        let lines = [
+            typical,
+            r#"{"metadata": {"credit_phase": "warmup", "timestamp_ns": 18446744073709551615}, "metrics": {}, "error": {"code": 500, "message": "x"}}"#,
+            r#"{"metadata":{"request_start_ns":1},"metrics":{"ttft":{"value":1e2},"request_latency":{"value":null,"unit":null}},"error":null}"#,
+            r#"{"metadata":{"request_start_ns":1},"metrics":{"inter_chunk_latency":null,"ttft":null}}"#,
+            r#"{"metadata":{"request_start_ns":1}}"#,
+            r#"{"metadata":{"request_start_ns":1,"request_start_ns":2}}"#,
+            r#"{"metadata":{"request_start_ns":1,"x":1,"x":2},"metrics":{"ttft":{"value":1,"value":2}}}"#,
+            r#"{"metadata":{"request_start_ns":-1}}"#,
+            r#"{"metadata":{"request_start_ns":1.5}}"#,
+            r#"{"metadata":{"request_start_ns":18446744073709551616}}"#,
+            r#"{"metadata":{"benchmark_phase":"pro
+filing"}}"#,
+            r#"{"metadata":{"benchmark_phase":5}}"#,
+            r#"{"metadata":null}"#,
+            r#"{"metrics":{}}"#,
+            r#"{"metadata":{},"metrics":null}"#,
+            r#"{"metadata":{},"metrics":{"ttft":{"unit":"ms"}}}"#,
+            r#"{"metadata":{},"metrics":{"ttft":{"value":"inf"}}}"#,
+            r#"{"metadata":{},"metrics":{"ttft":{"value":1e999}}}"#,
+            r#"{"metadata":{},"metrics":{"inter_chunk_latency":{"value":[1,"2"]}}}"#,
+            r#"{"metadata":{},"metrics":{"inter_chunk_latency":{"value":null}}}"#,
+            r#"{"metadata":{},"metrics":{"inter_chunk_latency":{"unit":"ms"}}}"#,
+            r#"{"metadata":{},"metrics":{"ttft":{"value":1}},"metrics":{}}"#,
+            r#"{"metadata":{},"other":[1,{"a":"é"}]}"#,
+            r#"{"metadata":{},"other":[1,}"#,
+            r#"{"metadata":{}} x"#,
+            r#"[{}, {}, null]"#,
+            r#"{ "metadata" : { "request_start_ns" : 1 , "benchmark_phase" : "profiling" } , "metrics" : { "ttft" : { "unit" : "s" , "value" : 2 } } }"#,
+            r#"{"metrics":{"ttft":{"unit":"s","value":2}},"metadata":{"request_start_ns":1}}"#,
+            r#"{"metadata ":{}}"#,
+        ];
+        let mut scanned_lines = 0;
+        // Shapes kept from line to line, as a file's are, and each line read twice: its keys then known.
+        let mut shapes = Shapes::default();
+        for line in lines.iter().flat_map(|line| [line, line]) {
+            let mut gaps = Vec::new();
+            let read = Node(line).read(schema::Record(&RECORD)).map(|values| Fields::new(values, &mut gaps));
+            let mut scanned_gaps = Vec::new();
+            if let Some(fields) = scanned(line, &mut scanned_gaps, &mut shapes) {
+                scanned_lines += 1;
+                let read = read.unwrap_or_else(|e| panic!("{line}: scanned, but serde says {e}"));
+                assert_eq!(shown(&fields, &scanned_gaps), shown(&read, &gaps), "{line}");
+                // Written back, it reads the same.
+                let mut written = String::new();
+                write_record(&mut written, &fields, &scanned_gaps);
+                let mut again = Vec::new();
+                let fields_again = scanned(written.trim_end(), &mut again, &mut Shapes::default()).expect(&written);
+                assert_eq!(shown(&fields_again, &again), shown(&fields, &scanned_gaps), "{written}");
+            }
+        }
+        assert!(scanned_lines >= 10, "{scanned_lines}");
+        assert!(scanned(typical, &mut Vec::new(), &mut Shapes::default()).is_some());
+    }
 
     #[test]
     fn loads_from_folder_names_and_requests_in_flight() {

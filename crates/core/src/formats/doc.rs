@@ -3,6 +3,7 @@
 //! of node. Nodes stay unparsed slices until a reader asks for them, so large per-request arrays go
 //! straight into typed vectors (and each typed reader is compiled once, which keeps the page small).
 
+use super::scan::Scan;
 use crate::text::shown;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
@@ -359,7 +360,32 @@ fn last_of_each_key(mut members: Vec<(String, Node)>) -> Vec<(String, Node)> {
 /// The text as one object or array, when it is exactly one (the common case), in one pass; `None`
 /// otherwise (several values, or not valid JSON: [`json_values`] says which).
 pub fn single_json(text: &str) -> Option<Single<'_>> {
-    serde_json::from_str(text).ok()
+    scanned_single(text).or_else(|| serde_json::from_str(text).ok())
+}
+
+/// [`single_json`] by a [`Scan`], for well-formed texts whose keys have no escapes.
+fn scanned_single(text: &str) -> Option<Single<'_>> {
+    let mut scan = Scan::new(text);
+    let single = match scan.next()? {
+        b'{' => {
+            let mut members = Vec::new();
+            scan.object(|scan, key| {
+                members.push((key.to_string(), Node(scan.value()?)));
+                Some(())
+            })?;
+            Single::Object(Object(last_of_each_key(members)))
+        }
+        b'[' => {
+            let mut items = Vec::new();
+            scan.array(|scan| {
+                items.push(Node(scan.value()?));
+                Some(())
+            })?;
+            Single::Array(items)
+        }
+        _ => return None,
+    };
+    scan.at_end().then_some(single)
 }
 
 /// The top-level JSON values of a text, each with the line it starts on: one for a JSON document, several

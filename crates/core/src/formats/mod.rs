@@ -12,6 +12,7 @@ pub mod guidellm;
 pub mod inference_perf;
 pub mod llmd_report;
 pub mod lmbench;
+mod scan;
 mod schema;
 pub mod sglang;
 mod stat_names;
@@ -23,6 +24,7 @@ use crate::text::{cut, shown, NAME_CHARS};
 use crate::warning::Warning;
 use doc::{json_values, python_json, single_json, yaml_as_json, Node, Object, Single};
 use lmbench::LmbenchReader;
+use std::borrow::Cow;
 
 /// What reading one file gave: what it holds, and the problems met on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,15 +72,15 @@ pub enum Part {
 
 /// Counts skipped records of one file and keeps the first few warnings, so that a file with a million bad
 /// records gives a bounded report.
-pub(crate) struct Skips<'a> {
-    path: &'a str,
+pub(crate) struct Skips {
+    pub(crate) path: String,
     count: usize,
     warnings: Vec<Warning>,
 }
 
-impl<'a> Skips<'a> {
-    pub(crate) fn new(path: &'a str) -> Skips<'a> {
-        Skips { path, count: 0, warnings: Vec::new() }
+impl Skips {
+    pub(crate) fn new(path: &str) -> Skips {
+        Skips { path: path.to_string(), count: 0, warnings: Vec::new() }
     }
 
     pub(crate) fn skip(&mut self, warning: Warning) {
@@ -97,7 +99,7 @@ impl<'a> Skips<'a> {
         if self.count > lmbench::MAX_ROW_WARNINGS_PER_FILE {
             let more = self.count - lmbench::MAX_ROW_WARNINGS_PER_FILE;
             self.warnings
-                .push(Warning::file(self.path, format!("{more} more records skipped (not listed one by one)")));
+                .push(Warning::file(&self.path, format!("{more} more records skipped (not listed one by one)")));
         }
         self.warnings
     }
@@ -119,6 +121,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> FileRead {
     }
 }
 
+#[cfg(feature = "carry")]
 /// Reads a whole file, and gives back what a site should carry of it for its viewer to read again: the
 /// file itself, or, where a format's files hold much that nothing here reads (vLLM's and SGLang's
 /// generated texts, AIPerf's dozens of metrics per record and its warm-up records), a smaller file of the
@@ -135,9 +138,153 @@ pub fn read_for_site(path: &str, bytes: Vec<u8>) -> (FileRead, Vec<u8>) {
             (read, reader.into_text())
         }
         None => {
-            let (read, carry) = read_whole(path, &bytes, true);
-            (read, carry.map_or(bytes, String::into_bytes))
+            let (read, carry) = read_whole(path, &bytes, Some(&Site));
+            let carried = match carry {
+                None => bytes,
+                Some(Carry::Text(text)) => text.into_bytes(),
+                Some(Carry::Without(cuts)) => {
+                    // Ranges of the text after the file's BOM.
+                    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+                    let cuts: Vec<_> = cuts.into_iter().map(|c| c.start + bom..c.end + bom).collect();
+                    without(bytes, &cuts)
+                }
+            };
+            (read, carried)
         }
+    }
+}
+
+/// Writes what a site carries of a file (see [`read_for_site`]). Only gen-site makes sites, and the code
+/// behind this trait is reached through [`read_for_site`] and [`Lines`] alone: the viewer's module,
+/// which reads files but never carries them, is without it.
+pub(crate) trait Carrier {
+    /// The document without the members named `drop` in its top-level objects.
+    fn without(&self, document: &Document, drop: &[&str]) -> Carry;
+    /// An AIPerf record, as a line of the smaller file.
+    fn aiperf_record(&self, out: &mut String, fields: &aiperf::Fields, gaps: &[f64]);
+}
+
+/// What gen-site's sites carry.
+#[cfg(feature = "carry")]
+struct Site;
+
+#[cfg(feature = "carry")]
+impl Carrier for Site {
+    fn without(&self, document: &Document, drop: &[&str]) -> Carry {
+        document.carry_without(drop)
+    }
+
+    fn aiperf_record(&self, out: &mut String, fields: &aiperf::Fields, gaps: &[f64]) {
+        aiperf::write_record(out, fields, gaps);
+    }
+}
+
+/// A file read for the site as its bytes come, where its format allows (AIPerf's JSON lines, which run to
+/// gigabytes): neither the file nor what the site carries of it is ever held whole. It reads what
+/// [`read_for_site`] reads of the whole file, or says, at any step, that the file must be read whole after
+/// all (a line that is not UTF-8 or not an object, Python's bare `NaN`…: rare files, whose problems the
+/// whole-file read reports as it always does).
+#[cfg(feature = "carry")]
+pub struct Lines {
+    records: aiperf::Records,
+    /// The bytes of a line not ended yet.
+    pending: Vec<u8>,
+    /// Lines begun, and those that are not blank.
+    lines: usize,
+    values: usize,
+}
+
+#[cfg(feature = "carry")]
+impl Lines {
+    /// A reader of `path`, from its first bytes (which it does not read: give them to [`Lines::push`] too),
+    /// if they hold a first line that makes it a file this reads as it comes.
+    pub fn start(path: &str, head: &[u8]) -> Option<Lines> {
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        if has_extension(path, &[".csv"]) {
+            return None;
+        }
+        // The first line that is not blank, whole.
+        let mut lines = head.split(|&b| b == b'\n');
+        // Not ended.
+        lines.next_back();
+        let first = lines.map(std::str::from_utf8).find(|line| line.map_or(true, |l| !l.trim().is_empty()))?.ok()?;
+        if first.contains("NaN") || first.contains("Infinity") || !first.trim().starts_with('{') {
+            return None;
+        }
+        let object = Node(first.trim()).object()?;
+        if detect_object(&object) != Tool::Aiperf || !aiperf::is_records(&object) {
+            return None;
+        }
+        Some(Lines { records: aiperf::Records::new(path, Some(&Site)), pending: Vec::new(), lines: 0, values: 0 })
+    }
+
+    /// Reads the next bytes of the file, from the first; `false` when it must be read whole after all.
+    pub fn push(&mut self, mut bytes: &[u8]) -> bool {
+        if !self.pending.is_empty() {
+            let Some(end) = memchr::memchr(b'\n', bytes) else {
+                self.pending.extend_from_slice(bytes);
+                return true;
+            };
+            let mut line = std::mem::take(&mut self.pending);
+            line.extend_from_slice(&bytes[..end]);
+            bytes = &bytes[end + 1..];
+            let read = self.line(&line);
+            self.pending = line;
+            self.pending.clear();
+            if !read {
+                return false;
+            }
+        }
+        while let Some(end) = memchr::memchr(b'\n', bytes) {
+            if !self.line(&bytes[..end]) {
+                return false;
+            }
+            bytes = &bytes[end + 1..];
+        }
+        self.pending.extend_from_slice(bytes);
+        true
+    }
+
+    /// One line of the file, without its end.
+    fn line(&mut self, mut line: &[u8]) -> bool {
+        if self.lines == 0 {
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        }
+        self.lines += 1;
+        let Ok(text) = std::str::from_utf8(line) else { return false };
+        if memchr::memchr2(b'N', b'I', line).is_some() && (text.contains("NaN") || text.contains("Infinity")) {
+            return false;
+        }
+        let text = text.trim();
+        if text.is_empty() {
+            return true;
+        }
+        if !text.starts_with('{') {
+            return false;
+        }
+        self.values += 1;
+        self.records.line(Place::Line(self.lines), text);
+        true
+    }
+
+    /// What the site carries of the file, written so far and not taken yet.
+    pub fn carried(&mut self) -> &mut String {
+        self.records.carried()
+    }
+
+    /// What the file holds, once all its bytes are read, with the rest of what the site carries of it;
+    /// `None` when it must be read whole after all.
+    pub fn finish(mut self) -> Option<(FileRead, String)> {
+        let last = std::mem::take(&mut self.pending);
+        if !self.line(&last) || self.values < 2 {
+            return None;
+        }
+        let (found, warnings, carried) = self.records.finish();
+        let carried = match carried {
+            Some(Carry::Text(text)) => text,
+            _ => String::new(),
+        };
+        Some((FileRead::of(found, warnings), carried))
     }
 }
 
@@ -189,7 +336,7 @@ impl Reading {
                 let Stage::Whole { path, bytes } = std::mem::replace(&mut self.0, Stage::Done) else {
                     unreachable!("matched above")
                 };
-                Some(read_whole(&path, &bytes, false).0)
+                Some(read_whole(&path, &bytes, None).0)
             }
             Stage::Done => Some(FileRead { found: Found::Nothing, warnings: Vec::new() }),
         }
@@ -251,9 +398,32 @@ fn fields_of(output: &[u8], ends: &[usize]) -> Vec<String> {
         .collect()
 }
 
-/// Reads a file that is not parsed a slice at a time; with `carry`, also the smaller file a site may carry
-/// instead (see [`read_for_site`]), where the format has one.
-fn read_whole(path: &str, bytes: &[u8], carry: bool) -> (FileRead, Option<String>) {
+/// What a site carries of a file instead of the file itself (see [`read_for_site`]).
+#[cfg_attr(not(feature = "carry"), allow(dead_code))]
+pub(crate) enum Carry {
+    /// Another text.
+    Text(String),
+    /// The file without these byte ranges (in order, not overlapping).
+    Without(Vec<std::ops::Range<usize>>),
+}
+
+/// `bytes` without the ranges `cuts`, in place.
+#[cfg(feature = "carry")]
+fn without(mut bytes: Vec<u8>, cuts: &[std::ops::Range<usize>]) -> Vec<u8> {
+    let (mut read, mut written) = (0, 0);
+    for cut in cuts {
+        bytes.copy_within(read..cut.start, written);
+        written += cut.start - read;
+        read = cut.end;
+    }
+    bytes.copy_within(read.., written);
+    bytes.truncate(written + bytes.len() - read);
+    bytes
+}
+
+/// Reads a file that is not parsed a slice at a time; with a `carry`, also the smaller file a site may
+/// carry instead (see [`read_for_site`]), where the format has one.
+fn read_whole(path: &str, bytes: &[u8], carry: Option<&'static dyn Carrier>) -> (FileRead, Option<Carry>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -326,13 +496,15 @@ fn companion(format: Format, note: Option<&'static str>) -> FileRead {
     FileRead { found: Found::Companion { format, note }, warnings: Vec::new() }
 }
 
-fn read_json(path: &str, text: &str, carry: bool) -> Result<(FileRead, Option<String>), String> {
-    let text = python_json(text);
+fn read_json(path: &str, text: &str, carry: Option<&'static dyn Carrier>) -> Result<(FileRead, Option<Carry>), String> {
+    let python = python_json(text);
+    let of_file = matches!(python, Cow::Borrowed(_));
+    let text = python.as_ref();
     // One value (most files) is parsed in one pass; several (JSON lines, appended objects) are first
     // cut into values, each parsed when read.
-    let document = match single_json(&text) {
-        Some(single) => Document { text: &text, values: Vec::new(), single: Some(single), carry },
-        None => Document { text: &text, values: json_values(&text)?, single: None, carry },
+    let document = match single_json(text) {
+        Some(single) => Document { text, of_file, values: Vec::new(), single: Some(single), carry },
+        None => Document { text, of_file, values: json_values(text)?, single: None, carry },
     };
     let tool = match (&document.single, document.values.first()) {
         (Some(Single::Object(object)), _) => detect_object(object),
@@ -352,7 +524,7 @@ fn read_yaml(path: &str, text: &str) -> Result<FileRead, String> {
     if !json.starts_with('{') {
         return Err("not a result file of a known benchmark tool (a YAML document that is not a mapping)".to_string());
     }
-    read_json(path, &json, false).map(|(read, _)| read)
+    read_json(path, &json, None).map(|(read, _)| read)
 }
 
 /// A parsed document, as the tool modules get it: the top-level JSON values (unparsed) with the lines
@@ -363,8 +535,11 @@ pub(crate) struct Document<'a> {
     single: Option<Single<'a>>,
     /// its values, unparsed, with the lines they start on.
     values: Vec<(usize, &'a str)>,
-    /// Whether the reader should also write the smaller file a site may carry (see [`read_for_site`]).
-    pub(crate) carry: bool,
+    /// Whether `text` is the file's (after any BOM), or the file's made JSON (see [`python_json`]).
+    #[cfg_attr(not(feature = "carry"), allow(dead_code))]
+    of_file: bool,
+    /// What writes the smaller file a site may carry (see [`read_for_site`]), when the reader should.
+    pub(crate) carry: Option<&'static dyn Carrier>,
 }
 
 impl<'a> Document<'a> {
@@ -414,9 +589,71 @@ impl<'a> Document<'a> {
             .collect()
     }
 
-    /// The document again without the members named `drop` in its top-level objects: the smaller file a
-    /// site may carry, in the document's own shape (one object, an array of them, or one per line).
-    pub(crate) fn without(&self, drop: &[&str]) -> String {
+    /// The document without the members named `drop` in its top-level objects: the smaller file a site may
+    /// carry, as the ranges of the text to cut (the file stays as it was written otherwise), or when they
+    /// can't be scanned, as a text in the document's own shape.
+    #[cfg(feature = "carry")]
+    fn carry_without(&self, drop: &[&str]) -> Carry {
+        match self.cuts(drop) {
+            Some(cuts) if self.of_file => Carry::Without(cuts),
+            Some(cuts) => {
+                Carry::Text(String::from_utf8(without(self.text.as_bytes().to_vec(), &cuts)).unwrap_or_default())
+            }
+            None => Carry::Text(self.without(drop)),
+        }
+    }
+
+    /// The ranges of the members named `drop` in the top-level objects, each with a comma next to it.
+    #[cfg(feature = "carry")]
+    fn cuts(&self, drop: &[&str]) -> Option<Vec<std::ops::Range<usize>>> {
+        let mut cuts = Vec::new();
+        let mut cut = |object: &'a str| -> Option<()> {
+            let base = object.as_ptr() as usize - self.text.as_ptr() as usize;
+            // Each member: whether it is dropped, where its key starts and where its value ends.
+            let mut members = Vec::new();
+            let mut scan = scan::Scan::new(object);
+            scan.object(|scan, key| {
+                let start = key.as_ptr() as usize - object.as_ptr() as usize - 1;
+                scan.value()?;
+                members.push((drop.contains(&key), start, scan.at));
+                Some(())
+            })?;
+            let mut kept_before = false;
+            for (i, &(dropped, start, end)) in members.iter().enumerate() {
+                if !dropped {
+                    kept_before = true;
+                    continue;
+                }
+                // With the comma before it, or (the first kept) the one after it.
+                let range = match (kept_before, members.get(i + 1)) {
+                    (true, _) => members[i - 1].2..end,
+                    (false, Some(next)) => start..next.1,
+                    (false, None) => start..end,
+                };
+                cuts.push(base + range.start..base + range.end);
+            }
+            Some(())
+        };
+        match &self.single {
+            Some(Single::Object(_)) => cut(self.text)?,
+            Some(Single::Array(items)) => {
+                for item in items.iter().filter(|item| item.0.starts_with('{')) {
+                    cut(item.0)?;
+                }
+            }
+            None => {
+                for &(_, value) in self.values.iter().filter(|(_, value)| value.starts_with('{')) {
+                    cut(value)?;
+                }
+            }
+        }
+        Some(cuts)
+    }
+
+    /// The document again without the members named `drop` in its top-level objects, in the document's own
+    /// shape (one object, an array of them, or one per line).
+    #[cfg(feature = "carry")]
+    fn without(&self, drop: &[&str]) -> String {
         let object_text = |object: &Object| {
             let mut members: Vec<(&str, Node)> = object.members().filter(|(key, _)| !drop.contains(key)).collect();
             crate::sorting::sort_by(&mut members, |a, b| a.0.cmp(b.0));
@@ -599,9 +836,9 @@ fn detect_array(items: &[Node]) -> Tool {
 
 /// What a tool's reader gives: what the file holds, the problems met, and (when asked) the smaller file a
 /// site may carry instead.
-pub(crate) type ToolRead = (Found, Vec<Warning>, Option<String>);
+pub(crate) type ToolRead = (Found, Vec<Warning>, Option<Carry>);
 
-fn dispatch(path: &str, tool: Tool, document: Document) -> Result<(FileRead, Option<String>), String> {
+fn dispatch(path: &str, tool: Tool, document: Document) -> Result<(FileRead, Option<Carry>), String> {
     let with_file = |(found, warnings): (Found, Vec<Warning>)| (found, warnings, None);
     let (found, warnings, carry) = match tool {
         Tool::Vllm => vllm::read(path, &document)?,
@@ -729,5 +966,60 @@ pub(crate) fn usable(request: Request) -> Result<Request, String> {
     match crate::metric::unusable(&request) {
         Some(why) => Err(why),
         None => Ok(request),
+    }
+}
+
+#[cfg(all(test, feature = "carry"))]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// The document without `drop`, cut from the text, is the document's JSON without those members.
+    #[test]
+    fn members_are_cut_from_the_text() {
+        let drop = ["g", "h"];
+        let dropped = |value: &Value| -> Value {
+            match value {
+                Value::Object(members) => Value::Object(
+                    members
+                        .iter()
+                        .filter(|(k, _)| !drop.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                other => other.clone(),
+            }
+        };
+        for text in [
+            r#"{"a": 1, "g": "x", "b": [2, {"g": 1}]}"#,
+            r#"{"g": "x", "a": 1}"#,
+            r#"{"g": "x", "h": [1], "a": 1}"#,
+            r#"{ "a": 1 , "g" : "x" , "h" : null }"#,
+            r#"{"g": "x"}"#,
+            r#"{"g": 1, "h": 2}"#,
+            r#"{"a": 1, "g": 2, "b": 3, "h": 4, "c": 5}"#,
+            r#"{}"#,
+            r#"[{"a": 1, "g": 2}, 3, {"g": 4, "b": 5}]"#,
+            "{\"a\": 1, \"g\": 2}\n\n{\"g\": 3, \"b\": 4}\n",
+        ] {
+            let single = single_json(text);
+            let document = match single {
+                Some(single) => Document { text, of_file: true, values: Vec::new(), single: Some(single), carry: None },
+                None => Document { text, of_file: true, values: json_values(text).unwrap(), single: None, carry: None },
+            };
+            let cuts = document.cuts(&drop).unwrap();
+            let cut = String::from_utf8(without(text.as_bytes().to_vec(), &cuts)).unwrap();
+            let values = |text: &str| -> Vec<Value> {
+                serde_json::Deserializer::from_str(text).into_iter::<Value>().map(Result::unwrap).collect()
+            };
+            let expected: Vec<Value> = values(text)
+                .iter()
+                .map(|value| match value {
+                    Value::Array(items) => Value::Array(items.iter().map(dropped).collect()),
+                    value => dropped(value),
+                })
+                .collect();
+            assert_eq!(values(&cut), expected, "{text} → {cut}");
+        }
     }
 }

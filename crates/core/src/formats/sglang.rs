@@ -19,6 +19,6 @@ pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> 
     let (runs, warnings) = each_object(path, document.objects(), |object, place, skips| {
         run(object, Format::SglangBench, &SGLANG_NAMES, &mut |message| skips.skip(place.warning(path, message)))
     });
-    let carry = document.carry.then(|| document.without(&super::vllm::NOT_READ));
+    let carry = document.carry.map(|carrier| carrier.without(document, &super::vllm::NOT_READ));
     Ok((Found::Runs(runs), warnings, carry))
 }

@@ -28,7 +28,19 @@ pub fn field(name: &str) -> Option<Field> {
 /// Seconds per unit of a time (or time per token), `1` for counts and rates; `None` for a unit that is
 /// not understood.
 pub fn seconds_per(unit: &str) -> Option<f64> {
-    let unit = unit.trim().to_ascii_lowercase();
+    // The units of every record of large files, first.
+    match unit {
+        "ms" => return Some(1e-3),
+        "tokens" => return Some(1.0),
+        _ => {}
+    }
+    // Most units are already in lower case: no copy then.
+    let lower;
+    let mut unit = unit.trim();
+    if unit.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower = unit.to_ascii_lowercase();
+        unit = &lower;
+    }
     let time = unit.split('/').next().unwrap_or("");
     Some(match time {
         "s" | "sec" | "second" | "seconds" => 1.0,

@@ -4,6 +4,7 @@
 //! aggregates in milliseconds. SGLang's bench_serving writes the same shape ([`super::sglang`]).
 
 use super::doc::{Num, Object};
+use super::scan::{self, Scan};
 use super::{checked, each_object, usable, Document, Found, Part, Place, ToolRead};
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
@@ -34,7 +35,7 @@ pub(crate) fn read(path: &str, document: &Document) -> Result<ToolRead, String> 
     let (runs, warnings) = each_object(path, objects, |object, place, skips| {
         run(object, Format::VllmBench, &VLLM_NAMES, &mut |message| skips.skip(place.warning(path, message)))
     });
-    let carry = document.carry.then(|| document.without(&NOT_READ));
+    let carry = document.carry.map(|carrier| carrier.without(document, &NOT_READ));
     if sweep_summary {
         return Ok((Found::Part(Part::VllmSweepSummary(runs)), warnings, carry));
     }
@@ -97,13 +98,19 @@ fn load(object: &Object) -> Result<Load, String> {
 /// The per-request arrays: `ttfts`, `itls`, `input_lens`, `output_lens`, `errors` and (newer versions)
 /// `start_times`, index-aligned.
 fn requests(object: &Object, skip: &mut dyn FnMut(String)) -> Result<RequestLog, String> {
-    let ttfts: Vec<Num> = object.field("ttfts")?.unwrap_or_default();
+    let ttfts = numbers(object, "ttfts")?.unwrap_or_default();
     let n = ttfts.len();
-    let itls: Gaps = object.field("itls")?.unwrap_or_default();
-    let inputs: Vec<Num> = object.field("input_lens")?.unwrap_or_default();
-    let outputs: Vec<Num> = object.field("output_lens")?.unwrap_or_default();
-    let errors: Option<Vec<ErrorFlag>> = object.field("errors")?;
-    let starts: Option<Vec<Num>> = object.field("start_times")?;
+    let itls = match object.get("itls").and_then(|node| Gaps::scanned(node.0)) {
+        Some(gaps) => gaps,
+        None => object.field::<Gaps>("itls")?.unwrap_or_default(),
+    };
+    let inputs = numbers(object, "input_lens")?.unwrap_or_default();
+    let outputs = numbers(object, "output_lens")?.unwrap_or_default();
+    let errors = match object.get("errors").and_then(|node| error_flags(node.0)) {
+        Some(flags) => Some(flags),
+        None => object.field::<Vec<ErrorFlag>>("errors")?.map(|flags| flags.into_iter().map(|f| f.0).collect()),
+    };
+    let starts = numbers(object, "start_times")?;
     for (name, len) in [
         ("itls", Some(itls.counts.len())),
         ("input_lens", Some(inputs.len())),
@@ -124,16 +131,16 @@ fn requests(object: &Object, skip: &mut dyn FnMut(String)) -> Result<RequestLog,
         let count = itls.counts[i] as usize;
         let range = read_at..read_at + count;
         read_at += count;
-        let ok = !errors.as_ref().is_some_and(|e| e[i].0);
+        let ok = !errors.as_ref().is_some_and(|e| e[i]);
         let mut request = Request {
-            start: starts.as_ref().map_or(f64::NAN, |s| s[i].0),
-            input_tokens: inputs[i].0,
-            output_tokens: outputs[i].0,
+            start: starts.as_ref().map_or(f64::NAN, |s| s[i]),
+            input_tokens: inputs[i],
+            output_tokens: outputs[i],
             ok,
             ..Request::UNKNOWN
         };
         if ok {
-            match successful(&mut request, ttfts[i].0, &gaps[range.clone()]) {
+            match successful(&mut request, ttfts[i], &gaps[range.clone()]) {
                 Ok(()) => {
                     gaps.copy_within(range, write_at);
                     write_at += count;
@@ -207,11 +214,52 @@ pub(crate) fn aggregates(object: &Object, names: &AggregateNames) -> Result<Aggr
     Ok(aggregates)
 }
 
+/// A member that is a list of numbers (null: NaN): scanned when it is a plain one (the common case), else
+/// read by serde, which says what is wrong.
+fn numbers(object: &Object, key: &str) -> Result<Option<Vec<f64>>, String> {
+    if let Some(list) = object.get(key).and_then(|node| scan::nums(node.0)) {
+        return Ok(Some(list));
+    }
+    let list: Option<Vec<Num>> = object.field(key)?;
+    Ok(list.map(|list| list.into_iter().map(|n| n.0).collect()))
+}
+
+/// `errors` scanned (see [`ErrorFlag`]).
+fn error_flags(text: &str) -> Option<Vec<bool>> {
+    let mut scan = Scan::new(text);
+    let mut flags = Vec::new();
+    scan.array(|scan| {
+        flags.push(scan.error_flag()?);
+        Some(())
+    })?;
+    scan.at_end().then_some(flags)
+}
+
 /// `itls`: a list of gap lists, read straight into one flat vector and a count per request.
 #[derive(Debug, Default)]
 struct Gaps {
     gaps: Vec<f64>,
     counts: Vec<u32>,
+}
+
+impl Gaps {
+    /// The gaps scanned, as serde reads them.
+    fn scanned(text: &str) -> Option<Gaps> {
+        let mut scan = Scan::new(text);
+        let mut gaps = Gaps::default();
+        scan.array(|scan| {
+            let before = gaps.gaps.len();
+            if !scan.null() {
+                scan.array(|scan| {
+                    gaps.gaps.push(scan.num()?);
+                    Some(())
+                })?;
+            }
+            gaps.counts.push(u32::try_from(gaps.gaps.len() - before).unwrap_or(u32::MAX));
+            Some(())
+        })?;
+        scan.at_end().then_some(gaps)
+    }
 }
 
 impl<'de> Deserialize<'de> for Gaps {
