@@ -6,7 +6,6 @@
 
 use libfuzzer_sys::fuzz_target;
 use plotters::prelude::*;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serving_compare::analysis::{group_runs, Analysis, Grouping, Run};
 use serving_compare::charts::{legend, ChartView};
 use serving_compare::formats::{assemble, read};
@@ -14,54 +13,10 @@ use serving_compare::inference::StatsConfig;
 use serving_compare::text;
 use std::sync::OnceLock;
 
-/// What a terminal acts on rather than shows (as `text::is_hidden` has it).
-fn acts(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+#[path = "../../crates/core/tests/escaping/mod.rs"]
+mod escaping;
 
-/// XML 1.0's `Char` production.
-fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-}
-
-/// The text `document` renders inside its `container`s (list items or table cells), and how many there
-/// are; `Err` for anything else rendered inside them (markup, HTML, a break).
-fn rendered(document: &str, container: Tag) -> Result<(String, usize), String> {
-    let mut options = pulldown_cmark::Options::empty();
-    options.insert(pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
-    let (mut inside, mut containers, mut seen) = (0, 0, String::new());
-    for event in Parser::new_ext(document, options) {
-        match event {
-            Event::Start(tag) if tag == container => {
-                containers += 1;
-                inside += 1;
-            }
-            Event::End(TagEnd::Item | TagEnd::TableCell) => inside -= 1,
-            Event::Text(t) if inside > 0 => seen.push_str(&t),
-            Event::Start(Tag::List(_) | Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::Paragraph)
-            | Event::End(_) => {}
-            other if inside > 0 => return Err(format!("{other:?}")),
-            _ => {}
-        }
-    }
-    Ok((seen, containers))
-}
-
-fn check_markdown(name: &str) {
-    let escaped = text::markdown(name);
-    assert!(!escaped.chars().any(|c| acts(c) || matches!(c, '<' | '>' | '|')), "{name:?}: {escaped:?}");
-    let expected = text::terminal(name);
-    let (item, items) = rendered(&format!("- {escaped}\n"), Tag::Item)
-        .unwrap_or_else(|other| panic!("{name:?} renders {other} as a list item from {escaped:?}"));
-    assert_eq!(items, 1, "{name:?} as a list item: {escaped:?}");
-    assert_eq!(item, expected, "{name:?} as a list item: {escaped:?}");
-    let (cells, count) = rendered(&format!("| h |\n|---|\n| {escaped} |\n"), Tag::TableCell)
-        .unwrap_or_else(|other| panic!("{name:?} renders {other} in a table cell from {escaped:?}"));
-    // The header's cell, then the name's.
-    assert_eq!(count, 2, "{name:?} in a table: {escaped:?}");
-    assert_eq!(cells.strip_prefix('h').unwrap_or(&cells), expected, "{name:?} in a table cell: {escaped:?}");
-}
+use escaping::{acts, xml_char};
 
 fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -164,7 +119,7 @@ fuzz_target!(|data: &[u8]| {
 
     // Long texts add nothing to the Markdown check but time.
     if data.len() <= 512 {
-        check_markdown(name);
+        escaping::markdown_renders_as_text(name).unwrap_or_else(|wrong| panic!("{wrong}"));
         check_svg_label(name);
     }
 });

@@ -4,7 +4,6 @@
 
 use plotters::prelude::*;
 use proptest::prelude::*;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serving_compare::analysis::{group_runs, Analysis, Grouping, Run};
 use serving_compare::charts::{ChartView, Figure};
 use serving_compare::formats::{assemble, read};
@@ -13,6 +12,8 @@ use serving_compare::slo::{Slo, SloReport};
 use serving_compare::{report, summary, text};
 use std::sync::mpsc;
 use std::time::Duration;
+
+mod escaping;
 
 const HEADER: &str = "prompt_tokens,generation_tokens,ttft,generation_time,launch_time,finish_time";
 
@@ -165,40 +166,7 @@ proptest! {
     /// item and as a table cell, never as any other markup.
     #[test]
     fn names_render_in_markdown_as_the_text_they_are(name in name()) {
-        let expected = text::terminal(&name).into_owned();
-        let escaped = text::markdown(&name);
-        for (document, container) in [
-            (format!("- {escaped}\n"), Tag::Item),
-            (format!("| h |\n|---|\n| {escaped} |\n"), Tag::TableCell),
-        ] {
-            let mut options = pulldown_cmark::Options::empty();
-            options.insert(pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
-            let mut inside = 0;
-            let mut seen = String::new();
-            let mut containers = 0;
-            for event in Parser::new_ext(&document, options) {
-                match event {
-                    Event::Start(tag) if tag == container => {
-                        containers += 1;
-                        inside += 1;
-                    }
-                    Event::End(TagEnd::Item | TagEnd::TableCell) => inside -= 1,
-                    Event::Text(t) if inside > 0 => seen.push_str(&t),
-                    Event::Start(Tag::List(_) | Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::Paragraph)
-                    | Event::End(_) => {}
-                    other if inside > 0 => prop_assert!(false, "{name:?} renders {other:?} from {document:?}"),
-                    _ => {}
-                }
-            }
-            if container == Tag::TableCell {
-                // The header's cell, then the name's.
-                prop_assert_eq!(containers, 2);
-                prop_assert_eq!(seen.strip_prefix('h').unwrap_or(&seen), expected.as_str());
-            } else {
-                prop_assert_eq!(containers, 1);
-                prop_assert_eq!(&seen, &expected);
-            }
-        }
+        prop_assert_eq!(escaping::markdown_renders_as_text(&name), Ok(()));
     }
 
     /// The terminal and XML forms hold nothing that acts, and a quote is bounded.
@@ -206,11 +174,9 @@ proptest! {
     fn terminal_and_xml_forms_hold_nothing_that_acts(name in name(), repeat in 1..200usize) {
         let long = name.repeat(repeat);
         let terminal = text::terminal(&long);
-        let acts = |c: char| c.is_control() || ('\u{2028}'..='\u{202e}').contains(&c);
-        prop_assert!(!terminal.chars().any(acts), "{:?}", terminal);
+        prop_assert!(!terminal.chars().any(escaping::acts), "{:?}", terminal);
         let xml = text::xml(&long);
-        let forbidden = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
-        prop_assert!(!xml.chars().any(forbidden), "{:?}", xml);
+        prop_assert!(xml.chars().all(escaping::xml_char), "{:?}", xml);
         let shown = text::shown(&long);
         prop_assert!(shown.chars().count() <= text::SHOWN_CHARS * 10 + 1);
         prop_assert!(shown.ends_with('…') == (long.chars().count() > text::SHOWN_CHARS));
