@@ -9,6 +9,7 @@ computing anything.
     python3 bench/bench.py                    # 1M requests as LMBench CSVs, 7 runs each
     python3 bench/bench.py --format vllm      # the same requests as vLLM JSON
     python3 bench/bench.py --requests 100000 --runs 5
+    python3 bench/bench.py --baseline /tmp/gen-site-before   # another gen-site binary, interleaved
 
 Prints the median wall time and median peak memory (max RSS) of each command over the runs.
 """
@@ -59,6 +60,8 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--format", choices=["lmbench", "vllm", "aiperf"], default="lmbench")
+    parser.add_argument("--baseline", metavar="GEN_SITE", help="another gen-site binary (say, one built before a "
+                        "change) measured in the same runs: on a shared machine only that comparison is fair")
     args = parser.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "gen-site", "--bin", "synth-results"], cwd=REPO, check=True)
@@ -69,13 +72,16 @@ def main():
                         "--seed", str(args.seed), "--format", args.format], check=True)
     files = sorted(str(p) for p in data.rglob("*") if p.is_file())
     size = sum(os.path.getsize(f) for f in files)
-    out = bench / "out"
-    shutil.rmtree(out, ignore_errors=True)
+    out, baseline_out = bench / "out", bench / "out-baseline"
+    for folder in (out, baseline_out):
+        shutil.rmtree(folder, ignore_errors=True)
 
     commands = {
         "gen-site (whole job)": [str(REPO / "target/release/gen-site"), str(data), "-o", str(out)],
         "cat (I/O floor)": ["cat", *files],
     }
+    if args.baseline:
+        commands["gen-site --baseline"] = [args.baseline, str(data), "-o", str(baseline_out)]
     # Probed in a child: importing pandas here would inflate every child's peak RSS (fork copies the parent).
     if args.format != "lmbench":
         commands["python json read only"] = [sys.executable, "-c", JSON_READ, str(data)]

@@ -193,22 +193,30 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let sourced = assemble(loaded.reads, &mut warnings);
     let grouping = Grouping { deployment_by: args.deployment_by.into(), scenario: args.scenario.clone() };
     let groups = group_runs(sourced, &grouping, &mut warnings);
-    let runs: Vec<Run> = groups.par_iter().map(Run::summarise).collect();
-    drop(groups);
-    let analysis =
-        match Analysis::new(runs, warnings.clone(), &root_label, args.baseline.as_deref(), args.stats_config()) {
-            Ok(analysis) => analysis,
-            Err(message) => {
-                serving_compare::warning::sort(&mut warnings);
-                report_warnings(&warnings);
-                return Err(message);
-            }
-        };
-    report_warnings(&analysis.warnings);
+    // Each group's requests are freed as soon as it is summarised, by its thread: freeing them all after
+    // (hundreds of MB) held the main thread before the analysis, while the others idled.
+    let runs: Vec<Run> = groups.into_par_iter().map(|group| Run::summarise(&group)).collect();
+    let config = args.stats_config();
+    let uncompared = match Analysis::uncompared(runs, warnings.clone(), &root_label, args.baseline.as_deref(), config) {
+        Ok(analysis) => analysis,
+        Err(message) => {
+            serving_compare::warning::sort(&mut warnings);
+            report_warnings(&warnings);
+            return Err(message);
+        }
+    };
+    report_warnings(&uncompared.warnings);
 
     let slo = Slo::parse(args.slo.as_deref().unwrap_or(""), args.attainment).map_err(|e| format!("--slo: {e}"))?;
+    // The plots need no comparison: they are drawn while the comparisons' bootstrap, which is serial,
+    // takes one core.
+    let (analysis, plots) =
+        rayon::join(|| uncompared.with_settings(&uncompared.baseline, config), || write_plots(&staging, &uncompared));
+    drop(uncompared);
+    let plots = plots?;
     let slo_report = slo.is_set().then(|| SloReport::of(&analysis, &slo));
-    let mut written = write_report(&staging, &analysis, slo_report.as_ref(), &root_label)?;
+    let mut written = write_texts(&staging, &analysis, slo_report.as_ref(), &root_label)?;
+    written.extend(plots);
     let options = Options {
         deployment_by: grouping.deployment_by.key(),
         scenario: grouping.scenario.clone(),
@@ -291,15 +299,10 @@ fn write_site(
     Ok(written)
 }
 
-/// Stages the report's files; returns their relative paths.
-fn write_report(
-    staging: &Staging,
-    analysis: &Analysis,
-    slo: Option<&SloReport>,
-    title: &str,
-) -> Result<Vec<String>, String> {
+/// Stages the report's plots; returns their relative paths.
+fn write_plots(staging: &Staging, analysis: &Analysis) -> Result<Vec<String>, String> {
     let view = ChartView::for_figures(analysis);
-    let plot_files: Vec<String> = Figure::ALL
+    Figure::ALL
         .par_iter()
         .flat_map(|&figure| {
             let stem = figure.file_stem();
@@ -316,7 +319,16 @@ fn write_report(
             }
             Ok(relative)
         })
-        .collect::<Result<_, String>>()?;
+        .collect()
+}
+
+/// Stages the report's texts (summary.json, README.md); returns their relative paths.
+fn write_texts(
+    staging: &Staging,
+    analysis: &Analysis,
+    slo: Option<&SloReport>,
+    title: &str,
+) -> Result<Vec<String>, String> {
     let captions: Vec<(String, &str)> =
         Figure::ALL.iter().map(|f| (format!("plots/{}.png", f.file_stem()), f.title())).collect();
     let captions: Vec<(&str, &str)> = captions.iter().map(|(p, c)| (p.as_str(), *c)).collect();
@@ -327,5 +339,5 @@ fn write_report(
     for (relative, text) in &texts {
         staging.write(relative, text.as_bytes()).map_err(|e| format!("{relative}: {e}"))?;
     }
-    Ok(texts.into_iter().map(|(relative, _)| relative).chain(plot_files).collect())
+    Ok(texts.into_iter().map(|(relative, _)| relative).collect())
 }
