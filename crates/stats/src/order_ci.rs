@@ -3,23 +3,33 @@
 
 use crate::special::{binom_isf, binom_ppf};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Which binomial quantile: `binom_ppf` (lower ranks) or `binom_isf` (upper ranks).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tail {
     Lower,
     Upper,
 }
 
-/// How many binomial quantiles a thread remembers before it starts afresh.
-const REMEMBERED: usize = 1 << 14;
-
 /// A binomial quantile's arguments: the tail, the bits of prob, m, the bits of p.
 type QuantileKey = (Tail, u64, u64, u64);
 
+/// A remembered quantile: its arguments, then its value.
+type Remembered = Option<(QuantileKey, Option<u64>)>;
+
+/// log₂ of the slots of the memory of quantiles.
+const SLOT_BITS: u32 = 12;
+
 thread_local! {
-    static QUANTILES: RefCell<HashMap<QuantileKey, Option<u64>>> = RefCell::new(HashMap::new());
+    /// Direct-mapped: a key has one slot, where a newer key replaces an older one. A table rather than a
+    /// hash map, whose code would weigh on the page's WebAssembly.
+    static QUANTILES: RefCell<Vec<Remembered>> = RefCell::new(vec![None; 1 << SLOT_BITS]);
+}
+
+/// A key's slot: its parts mixed by a multiplication, the top bits.
+fn slot((tail, prob, m, p): QuantileKey) -> usize {
+    let mixed = (prob ^ p.rotate_left(21) ^ m.rotate_left(42) ^ tail as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - SLOT_BITS)) as usize
 }
 
 /// The binomial quantile of (prob, m, p), remembered (design §5.1: cached per (m, q)): each costs a
@@ -27,19 +37,15 @@ thread_local! {
 /// and over (30,000 one-row runs: 30,000 times each; a tenth of gen-site's time before).
 fn binomial_quantile(tail: Tail, prob: f64, m: u64, p: f64) -> Option<u64> {
     let key = (tail, prob.to_bits(), m, p.to_bits());
-    if let Some(known) = QUANTILES.with_borrow(|q| q.get(&key).copied()) {
+    let at = slot(key);
+    if let Some((_, known)) = QUANTILES.with_borrow(|q| q[at]).filter(|(k, _)| *k == key) {
         return known;
     }
     let k = match tail {
         Tail::Lower => binom_ppf(prob, m, p),
         Tail::Upper => binom_isf(prob, m, p),
     };
-    QUANTILES.with_borrow_mut(|q| {
-        if q.len() >= REMEMBERED {
-            q.clear();
-        }
-        q.insert(key, k);
-    });
+    QUANTILES.with_borrow_mut(|q| q[at] = Some((key, k)));
     k
 }
 
