@@ -18,7 +18,7 @@ use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
 use serving_compare::model::{LoadKind, RequestLog, Sweep};
 use serving_compare::report::{self, TABLE_QUANTITIES};
-use serving_compare::slo::{SloReport, SLO_METRICS};
+use serving_compare::slo::{Slo, SloReport, SLO_METRICS};
 use serving_compare::stats::Stat;
 use serving_compare::text;
 use serving_compare::warning::Warning;
@@ -292,11 +292,15 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
         let loaded = loaded.clone();
         Memo::new(move |_| state.with(|s| s.resolve(&loaded.analysis, &loaded.slo)))
     };
+    // The SLO changes only its own charts and the findings: what depends on the rest of the view reads it
+    // through these, so that a moved SLO slider recomputes no comparison and redraws no other chart.
+    let settings = Memo::new(move |_| view.with(|v| (v.baseline.clone(), v.config)));
+    let without_slo = Memo::new(move |_| view.with(|v| Resolved { slo: Slo::default(), ..v.clone() }));
     let prepared = RwSignal::new(Vec::<Prepared>::new());
     let analysis = {
         let loaded = loaded.clone();
         Memo::new(move |_| {
-            let (baseline, config) = view.with(|v| (v.baseline.clone(), v.config));
+            let (baseline, config) = settings.get();
             let ready = prepared.with(|p| p.contains(&prepared_key(&baseline, &config)));
             Arc::new(if ready {
                 loaded.analysis.with_settings(&baseline, config)
@@ -312,15 +316,15 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
     {
         // A new background run whenever the baseline or the intervals' settings change.
         let loaded = loaded.clone();
-        let settings = Memo::new(move |_| view.with(|v| prepared_key(&v.baseline, &v.config)));
+        let key = Memo::new(move |_| settings.with(|(baseline, config)| prepared_key(baseline, config)));
         Effect::new(move |_| {
-            settings.track();
+            key.track();
             prepare_in_background(loaded.clone(), view, prepared);
         });
     }
     // The charts don't show verdicts: they don't redraw when only the noise threshold changes.
     let charted = Memo::new(move |_| {
-        view.with(|v| Resolved { config: StatsConfig { noise_threshold: 0.0, ..v.config }, ..v.clone() })
+        without_slo.with(|v| Resolved { config: StatsConfig { noise_threshold: 0.0, ..v.config }, ..v.clone() })
     });
     let chart_analysis = {
         let loaded = loaded.clone();
@@ -447,7 +451,7 @@ fn Viewer(loaded: Arc<Loaded>, state: RwSignal<ViewState>) -> impl IntoView {
             <Chart name="cdf" draw=draw_cdf />
             <Chart name="timeline" draw=draw_timeline />
         </section>
-        <ComparisonTables analysis=analysis view=view />
+        <ComparisonTables analysis=analysis view=without_slo />
         <p class="report">
             <a href="#" data-testid="download-report" on:click=download_report>
                 "Download this comparison as a Markdown report (README.md)"
