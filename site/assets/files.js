@@ -67,19 +67,141 @@ window.genSiteReadFiles = function (source) {
   })();
 };
 
+// The bytes of a base64 string.
+function genSiteBytes(base64) {
+  var text = atob(base64);
+  var bytes = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 // Inflates a file embedded in data.js (base64 of raw deflate streams of pieces of at most `size` bytes in
 // all, separated by commas) with the browser's own DecompressionStream, off the page's thread; resolves to
 // a Uint8Array.
 window.genSiteInflate = async function (base64, size) {
   var pieces = [];
   for (var piece of base64.split(",")) {
-    var text = atob(piece);
-    var deflated = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) deflated[i] = text.charCodeAt(i);
-    var stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    var stream = new Blob([genSiteBytes(piece)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     pieces.push(await new Response(stream).arrayBuffer());
   }
   var bytes = new Uint8Array(pieces.length == 1 ? pieces[0] : await new Blob(pieces).arrayBuffer());
   if (bytes.length > size) throw new Error("larger than the " + size + " bytes recorded");
   return bytes;
+};
+
+// Decodes the viewer's module (viewer-wasm.js: base64 of the LZMA properties byte, then the raw LZMA
+// stream of `size` bytes without end marker), which LZMA carries in a sixth less than deflate; browsers
+// decode no LZMA, so this follows the reference decoder of the LZMA specification. The whole output is
+// the dictionary.
+window.genSiteUnlzma = function (base64, size) {
+  var input = genSiteBytes(base64), at = 6;
+  var props = input[0], lc = props % 9, lp = ((props / 9) | 0) % 5, pb = (props / 45) | 0;
+  var out = new Uint8Array(size), pos = 0;
+  var range = 0xffffffff, code = ((input[2] << 24) | (input[3] << 16) | (input[4] << 8) | input[5]) >>> 0;
+
+  function probs(n) { return new Uint16Array(n).fill(1024); }
+  // One bit with its adaptive probability probs[i] (of a 0, in 2048ths).
+  function bit(p, i) {
+    var bound = (range >>> 11) * p[i], b;
+    if (code < bound) { range = bound; p[i] += (2048 - p[i]) >> 5; b = 0; }
+    else { range -= bound; code -= bound; p[i] -= p[i] >> 5; b = 1; }
+    if (range < 0x1000000) { range = (range << 8) >>> 0; code = ((code << 8) | input[at++]) >>> 0; }
+    return b;
+  }
+  // `n` bits, highest first, down a binary tree of probabilities at p[base + 1 ..].
+  function tree(p, base, n) {
+    var m = 1;
+    for (var i = 0; i < n; i++) m = (m << 1) | bit(p, base + m);
+    return m - (1 << n);
+  }
+  // `n` bits, lowest first, down such a tree.
+  function reverse(p, base, n) {
+    var m = 1, symbol = 0;
+    for (var i = 0; i < n; i++) { var b = bit(p, base + m); m = (m << 1) | b; symbol |= b << i; }
+    return symbol;
+  }
+  function direct(n) {
+    var value = 0;
+    for (; n > 0; n--) {
+      range >>>= 1;
+      var b = code >= range ? 1 : 0;
+      if (b) code -= range;
+      value = value * 2 + b;
+      if (range < 0x1000000) { range = (range << 8) >>> 0; code = ((code << 8) | input[at++]) >>> 0; }
+    }
+    return value;
+  }
+  // A match length less 2: choice bits, then a 3-bit tree per position state, or the 8-bit one.
+  function lengths() {
+    var p = probs(2 + 2 * 16 * 8 + 256);
+    return function (posState) {
+      if (!bit(p, 0)) return tree(p, 2 + posState * 8, 3);
+      if (!bit(p, 1)) return 8 + tree(p, 2 + (16 + posState) * 8, 3);
+      return 16 + tree(p, 2 + 2 * 16 * 8, 8);
+    };
+  }
+
+  var literal = probs(0x300 << (lc + lp)), isMatch = probs(192), isRep = probs(12), isRepG0 = probs(12);
+  var isRepG1 = probs(12), isRepG2 = probs(12), isRep0Long = probs(192), slots = probs(4 * 64);
+  var special = probs(115), align = probs(16), matchLength = lengths(), repLength = lengths();
+  var state = 0, rep0 = 0, rep1 = 0, rep2 = 0, rep3 = 0, posMask = (1 << pb) - 1;
+  while (pos < size) {
+    var posState = pos & posMask;
+    if (!bit(isMatch, (state << 4) + posState)) {
+      var previous = pos > 0 ? out[pos - 1] : 0, symbol = 1;
+      var base = 0x300 * (((pos & ((1 << lp) - 1)) << lc) + (previous >> (8 - lc)));
+      if (state >= 7) {
+        var matchByte = out[pos - rep0 - 1];
+        do {
+          var matchBit = (matchByte >> 7) & 1;
+          matchByte <<= 1;
+          var b = bit(literal, base + ((1 + matchBit) << 8) + symbol);
+          symbol = (symbol << 1) | b;
+          if (matchBit != b) break;
+        } while (symbol < 0x100);
+      }
+      while (symbol < 0x100) symbol = (symbol << 1) | bit(literal, base + symbol);
+      out[pos++] = symbol - 0x100;
+      state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+      continue;
+    }
+    var length;
+    if (bit(isRep, state)) {
+      if (!bit(isRepG0, state)) {
+        if (!bit(isRep0Long, (state << 4) + posState)) {
+          state = state < 7 ? 9 : 11;
+          out[pos] = out[pos - rep0 - 1];
+          pos++;
+          continue;
+        }
+      } else {
+        var distance;
+        if (!bit(isRepG1, state)) distance = rep1;
+        else {
+          if (!bit(isRepG2, state)) distance = rep2;
+          else { distance = rep3; rep3 = rep2; }
+          rep2 = rep1;
+        }
+        rep1 = rep0;
+        rep0 = distance;
+      }
+      length = repLength(posState);
+      state = state < 7 ? 8 : 11;
+    } else {
+      rep3 = rep2; rep2 = rep1; rep1 = rep0;
+      length = matchLength(posState);
+      state = state < 7 ? 7 : 10;
+      var slot = tree(slots, 64 * Math.min(length, 3), 6);
+      if (slot < 4) rep0 = slot;
+      else {
+        var bits = (slot >> 1) - 1;
+        rep0 = (2 | (slot & 1)) * 2 ** bits;
+        if (slot < 14) rep0 += reverse(special, rep0 - slot, bits);
+        else rep0 += direct(bits - 4) * 16 + reverse(align, 0, 4);
+      }
+    }
+    if (rep0 >= pos) throw new Error("corrupt module: a match before its start");
+    for (var end = Math.min(pos + length + 2, size); pos < end; pos++) out[pos] = out[pos - rep0 - 1];
+  }
+  return out;
 };
