@@ -513,10 +513,15 @@ pub(crate) struct Shape(Vec<(Box<[u8]>, u8)>);
 
 /// A whole text that is a list of numbers (null: NaN), as serde reads a `Vec<Num>`.
 pub(crate) fn nums(text: &str) -> Option<Vec<f64>> {
+    list(text, Scan::num)
+}
+
+/// A whole text that is a list, each item read by `item`.
+pub(crate) fn list<'t, T>(text: &'t str, mut item: impl FnMut(&mut Scan<'t>) -> Option<T>) -> Option<Vec<T>> {
     let mut scan = Scan::new(text);
     let mut out = Vec::new();
     scan.array(|scan| {
-        out.push(scan.num()?);
+        out.push(item(scan)?);
         Some(())
     })?;
     scan.at_end().then_some(out)

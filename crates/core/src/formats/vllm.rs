@@ -226,13 +226,7 @@ fn numbers(object: &Object, key: &str) -> Result<Option<Vec<f64>>, String> {
 
 /// `errors` scanned (see [`ErrorFlag`]).
 fn error_flags(text: &str) -> Option<Vec<bool>> {
-    let mut scan = Scan::new(text);
-    let mut flags = Vec::new();
-    scan.array(|scan| {
-        flags.push(scan.error_flag()?);
-        Some(())
-    })?;
-    scan.at_end().then_some(flags)
+    scan::list(text, Scan::error_flag)
 }
 
 /// `itls`: a list of gap lists, read straight into one flat vector and a count per request.
