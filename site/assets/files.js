@@ -205,3 +205,70 @@ window.genSiteUnlzma = function (base64, size) {
   }
   return out;
 };
+
+// Puts the viewer's module (`size` bytes) back together from the streams build.rs split its code into
+// (crates/gen-site/build/code_streams.rs, whose reading of each instruction this follows): the streams'
+// lengths, then the streams. The sizes of the bodies and of the code section are written once known, in
+// the 5 bytes left for each, the bytes after it then moved up.
+window.genSiteJoinCode = function (data, size) {
+  var FRONT = 0, BACK = 1, LOCALS = 2, OP = 3, BLOCK_TYPE = 4, LABEL = 5, CALL = 6, MISC = 7, LOCAL = 8;
+  var GLOBAL = 9, OFFSET = 10, I32 = 11, ADDRESS = 12, I64 = 13, FLOAT = 14;
+  var out = new Uint8Array(size + 5), o = 0, at = [0], lengths = [];
+  // Moves the LEB128 number at the start of stream `s` to the module; gives its value.
+  function copy(s) {
+    var value = 0, scale = 1, b;
+    do { b = out[o++] = data[at[s]++]; value += (b & 127) * scale; scale *= 128; } while (b & 128);
+    return value;
+  }
+  function raw(s, n) { out.set(data.subarray(at[s], at[s] += n), o); o += n; }
+  // Writes the size of what follows the 5 bytes left at `start`.
+  function sized(start) {
+    var n = o - start - 5, end = start;
+    for (; n >= 128; n = Math.floor(n / 128)) out[end++] = (n & 127) | 128;
+    out[end++] = n;
+    out.copyWithin(end, start + 5, o);
+    o -= start + 5 - end;
+  }
+  // The lengths, read with `copy` (what it writes is then overwritten), then where each stream starts.
+  for (var s = 0; s < 15; s++) lengths.push(copy(0));
+  for (var s = 0, start = at[0], o = 0; s < 15; start += lengths[s++]) at[s] = start;
+
+  raw(FRONT, lengths[FRONT]);
+  out[o++] = 10;
+  var section = o;
+  o += 5;
+  for (var count = copy(LOCALS); count--; ) {
+    var body = o;
+    o += 5;
+    for (var n = copy(LOCALS); n--; ) { copy(LOCALS); copy(LOCALS); }
+    for (var depth = 0; depth >= 0; ) {
+      var op = out[o++] = data[at[OP]++];
+      if (op >= 0x02 && op <= 0x04) { copy(BLOCK_TYPE); depth++; }
+      else if (op == 0x0b) depth--;
+      else if (op == 0x0c || op == 0x0d) copy(LABEL);
+      else if (op == 0x0e) for (n = copy(LABEL); n-- >= 0; ) copy(LABEL);
+      else if (op == 0x10 || op == 0xd2) copy(CALL);
+      else if (op == 0x11) { copy(MISC); copy(MISC); }
+      else if (op == 0x1c) for (n = copy(MISC); n--; ) copy(MISC);
+      else if (op >= 0x20 && op <= 0x22) copy(LOCAL);
+      else if (op >= 0x23 && op <= 0x26) copy(GLOBAL);
+      else if (op >= 0x28 && op <= 0x3e) { copy(OP); copy(OFFSET); }
+      else if (op == 0x3f || op == 0x40 || op == 0xd0) copy(MISC);
+      else if (op == 0x41) copy(I32);
+      else if (op == 0x06) {
+        // An address: 3 bytes big-endian, written as i32.const's signed LEB128 number.
+        out[o - 1] = 0x41;
+        var value = (data[at[ADDRESS]++] << 16) | (data[at[ADDRESS]++] << 8) | data[at[ADDRESS]++];
+        for (; value >= 64; value >>= 7) out[o++] = (value & 127) | 128;
+        out[o++] = value;
+      }
+      else if (op == 0x42) copy(I64);
+      else if (op == 0x43 || op == 0x44) raw(FLOAT, op == 0x43 ? 4 : 8);
+      else if (op == 0xfc) for (n = [0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1][copy(OP)]; n--; ) copy(MISC);
+    }
+    sized(body);
+  }
+  sized(section);
+  raw(BACK, lengths[BACK]);
+  return out.subarray(0, o);
+};

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 static INDEX_HTML: &str = include_str!("../assets/index.html");
 static STYLE_CSS: &str = include_str!("../../../site/assets/style.css");
-static FILES_JS: &str = include_str!("../../../site/assets/files.js");
+static FILES_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/files.js"));
 static VIEWER_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/viewer.js"));
 static VIEWER_WASM_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/viewer-wasm.js"));
 
