@@ -213,7 +213,8 @@ window.genSiteUnlzma = function (base64, size) {
 window.genSiteJoinCode = function (data, size) {
   var FRONT = 0, BACK = 1, LOCALS = 2, OP = 3, BLOCK_TYPE = 4, LABEL = 5, CALL = 6, MISC = 7, LOCAL = 8;
   var GLOBAL = 9, OFFSET = 10, I32 = 11, ADDRESS = 12, I64 = 13, FLOAT = 14;
-  var out = new Uint8Array(size + 5), o = 0, at = [0], lengths = [];
+  // Room for the 5 bytes left for the section's size and a body's, before either is written.
+  var out = new Uint8Array(size + 10), o = 0, at = [0], lengths = [];
   // Moves the LEB128 number at the start of stream `s` to the module; gives its value.
   function copy(s) {
     var value = 0, scale = 1, b;
