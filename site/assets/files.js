@@ -213,6 +213,8 @@ window.genSiteUnlzma = function (base64, size) {
 window.genSiteJoinCode = function (data, size) {
   var FRONT = 0, BACK = 1, LOCALS = 2, OP = 3, BLOCK_TYPE = 4, LABEL = 5, CALL = 6, MISC = 7, LOCAL = 8;
   var GLOBAL = 9, OFFSET = 10, I32 = 11, ADDRESS = 12, I64 = 13, FLOAT = 14;
+  // Opcode and operand of each instruction written as 0xe0 + its place here (FUSED in code_streams.rs).
+  var FUSED = [0x20, 0, 0x20, 1, 0x21, 0, 0x21, 1, 0x22, 0, 0x22, 1, 0x41, 0, 0x41, 1, 0x41, 2, 0x41, 3, 0x0c, 0, 0x0d, 0];
   // Room for the 5 bytes left for the section's size and a body's, before either is written.
   var out = new Uint8Array(size + 10), o = 0, at = [0], lengths = [];
   // Moves the LEB128 number at the start of stream `s` to the module; gives its value.
@@ -246,6 +248,7 @@ window.genSiteJoinCode = function (data, size) {
       var op = out[o++] = data[at[OP]++];
       if (op >= 0x02 && op <= 0x04) { copy(BLOCK_TYPE); depth++; }
       else if (op == 0x0b) depth--;
+      else if (op >= 0xe0 && op < 0xec) { out[o - 1] = FUSED[2 * (op - 0xe0)]; out[o++] = FUSED[2 * (op - 0xe0) + 1]; }
       else if (op == 0x0c || op == 0x0d) copy(LABEL);
       else if (op == 0x0e) for (n = copy(LABEL); n-- >= 0; ) copy(LABEL);
       else if (op == 0x10 || op == 0xd2) copy(CALL);
