@@ -154,21 +154,21 @@ impl serde::Serialize for Num {
 pub struct Num(pub f64);
 
 impl<'de> Deserialize<'de> for Num {
+    /// A JSON number is read from its own text by the scanner, exactly (as serde_json reads numbers with its
+    /// `float_roundtrip` feature, which this crate goes without: its exact parser was 7 KB of the page's
+    /// code, gzipped; serde_json's own parser without it can be a unit in the last place off). Anything
+    /// else is read as before.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Num, D::Error> {
+        let raw = <&RawValue>::deserialize(deserializer)?.get();
+        if let Some(value) = json_number(raw) {
+            return value.map(Num).ok_or_else(|| de::Error::custom("number out of range"));
+        }
+        // Null and strings (numbers were read above).
         struct NumVisitor;
         impl Visitor<'_> for NumVisitor {
             type Value = Num;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a number")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
-                Ok(Num(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
-                Ok(Num(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
-                Ok(Num(v as f64))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Num, E> {
                 Ok(Num(f64::NAN))
@@ -188,7 +188,7 @@ impl<'de> Deserialize<'de> for Num {
                 t.parse().map(Num).map_err(|_| E::custom(format!("`{}` is not a number", shown(v))))
             }
         }
-        deserializer.deserialize_any(NumVisitor)
+        from_raw(raw, NumVisitor)
     }
 }
 
@@ -196,7 +196,19 @@ impl<'de> Deserialize<'de> for Num {
 struct Text(Option<String>);
 
 impl<'de> Deserialize<'de> for Text {
+    /// A number is written out as serde_json would have read it (see [`Num`]'s reading): a whole number
+    /// that fits a u64 or a negative i64 as that integer, any other as the f64 it reads as.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        let raw = <&RawValue>::deserialize(deserializer)?.get();
+        if let Some(value) = json_number(raw) {
+            let text = match (raw.parse::<u64>(), raw.parse::<i64>()) {
+                (Ok(whole), _) => whole.to_string(),
+                (_, Ok(negative)) if negative < 0 => negative.to_string(),
+                _ => value.ok_or_else(|| de::Error::custom("number out of range"))?.to_string(),
+            };
+            return Ok(Text(Some(text)));
+        }
+        // Strings, booleans, null and collections (numbers were read above).
         struct TextVisitor;
         impl<'de> Visitor<'de> for TextVisitor {
             type Value = Text;
@@ -204,15 +216,6 @@ impl<'de> Deserialize<'de> for Text {
                 f.write_str("a scalar")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(Some(v.to_string())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
                 Ok(Text(Some(v.to_string())))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
@@ -230,8 +233,23 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(None))
             }
         }
-        deserializer.deserialize_any(TextVisitor)
+        from_raw(raw, TextVisitor)
     }
+}
+
+/// A JSON number's value, read from its text as serde_json reads it with `float_roundtrip` (`Some(None)`
+/// when it is too large for an f64); `None` when the text is not a number.
+fn json_number(raw: &str) -> Option<Option<f64>> {
+    if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        return None;
+    }
+    let mut scan = Scan::new(raw);
+    Some(scan.number().filter(|_| scan.at_end()))
+}
+
+/// A value that is not a number, read by `visitor` from its text (so messages are serde_json's own).
+fn from_raw<'de, V: Visitor<'de>, E: de::Error>(raw: &'de str, visitor: V) -> Result<V::Value, E> {
+    serde_json::Deserializer::from_str(raw).deserialize_any(visitor).map_err(|e| E::custom(without_position(&e)))
 }
 
 /// serde_json's message without its position, which is relative to the node, not the file.
@@ -430,6 +448,27 @@ mod tests {
     use serde_json::Value;
 
     #[test]
+    fn numbers_read_exactly_and_written_as_serde_json_reads_them() {
+        // serde_json without `float_roundtrip` reads 0.9452706955539224: its significand rounded, then divided.
+        assert_eq!(Node("0.9452706955539223").num(), Some(0.9452706955539223));
+        assert_eq!(Node(" [0.9452706955539223, null]").de::<Vec<Num>>().unwrap()[0], Num(0.9452706955539223));
+        for (json, text) in [
+            ("0.9452706955539223", "0.9452706955539223"),
+            ("1e3", "1000"),
+            ("-5", "-5"),
+            ("-0", "-0"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("18446744073709551616", "18446744073709552000"),
+            ("-9223372036854775809", "-9223372036854776000"),
+        ] {
+            assert_eq!(Node(json).text().as_deref(), Some(text), "{json}");
+        }
+        assert_eq!(Node("1e400").de::<Num>().unwrap_err(), "number out of range");
+        assert_eq!(Node("true").de::<Num>().unwrap_err(), "invalid type: boolean `true`, expected a number");
+        assert_eq!(Node(r#"" 2.5""#).num(), Some(2.5));
+    }
+
+    #[test]
     fn python_numbers_become_json() {
         let text = r#"{"a": NaN, "b": Infinity, "c": -Infinity, "d": "NaN Infinity", "e": [1, NaN]}"#;
         let fixed = python_json(text);
@@ -438,7 +477,7 @@ mod tests {
         assert_eq!(value["b"], "Infinity");
         assert_eq!(value["c"], "-Infinity");
         assert_eq!(value["d"], "NaN Infinity");
-        let nums: Vec<Num> = serde_json::from_value(value["e"].clone()).unwrap();
+        let nums: Vec<Num> = serde_json::from_str(&value["e"].to_string()).unwrap();
         assert!(nums[1].0.is_nan());
         assert!(matches!(python_json(r#"{"x": "Infinity"}"#), Cow::Borrowed(_)));
         assert!(matches!(python_json(r#"{"x": 1}"#), Cow::Borrowed(_)));
