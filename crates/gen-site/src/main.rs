@@ -153,6 +153,7 @@ impl From<NameBy> for DeploymentBy {
 const GENERATOR: &str = concat!("gen-site ", env!("CARGO_PKG_VERSION"));
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let args = Args::parse();
     match run(&args) {
         Ok(code) => code,
@@ -160,6 +161,18 @@ fn main() -> ExitCode {
             eprintln!("error: {}", text::terminal(&message));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Has glibc's allocator keep 256 MiB of freed memory at the top of each heap for what is allocated next
+/// (`M_TOP_PAD`), rather than give it back to the system and fault it in again, a page at a time: on 1M
+/// requests, the kernel's time 0.16 -> 0.13 s (LMBench CSVs), 0.53 -> 0.35 s (vLLM), 0.70 -> 0.49 s
+/// (AIPerf), for 6-17 MiB more at the peak. (The container's musl binary allocates as it does.)
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt sets a parameter of the allocator, before any other thread is started.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 256 << 20);
     }
 }
 
