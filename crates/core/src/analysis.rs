@@ -2,7 +2,7 @@
 //! (repetitions together), each group's statistics and throughput, the deployments with their labels,
 //! and the baseline.
 
-use crate::compare::{compare_all, decide, prepare, Comparison, Quantity};
+use crate::compare::{compare_all, decide, prepare, prepare_share, Comparison, Quantity};
 use crate::discovery::{deployment_id, deployment_label, DeploymentBy};
 use crate::evidence::{Evidence, Interval};
 use crate::formats::Sourced;
@@ -447,6 +447,18 @@ impl Analysis {
     /// `config` will need, so that it is quick when the time comes; whether all are computed.
     pub fn prepare(&self, baseline: &str, config: &StatsConfig, budget: usize) -> bool {
         self.estimates.with(|known| prepare(&self.runs, baseline, config, known, budget))
+    }
+
+    /// Share `part` of `parts` of the intervals that [`Analysis::with_settings`] for `baseline` and
+    /// `config` will need, computed apart from the analysis, so that the shares can be computed at once on
+    /// several threads; each is then given to [`Analysis::add_prepared`].
+    pub fn prepare_share(&self, baseline: &str, config: &StatsConfig, part: usize, parts: usize) -> Estimates {
+        prepare_share(&self.runs, baseline, config, part, parts)
+    }
+
+    /// Keeps a share of intervals from [`Analysis::prepare_share`] for what needs them.
+    pub fn add_prepared(&self, share: Estimates, config: &StatsConfig) {
+        self.estimates.with(|known| known.add(share, config));
     }
 
     /// The comparison of one deployment with the baseline at one scenario and load.

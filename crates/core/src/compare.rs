@@ -353,6 +353,19 @@ pub fn prepare(runs: &[Run], baseline: &str, config: &StatsConfig, known: &mut E
     true
 }
 
+/// Computes into new [`Estimates`] share `part` of `parts` of the intervals that comparing against
+/// `baseline` needs (every `parts`-th, from the `part`-th): since each interval draws from its cell's own
+/// stream, the shares can be computed at once on as many threads, for the same intervals.
+pub fn prepare_share(runs: &[Run], baseline: &str, config: &StatsConfig, part: usize, parts: usize) -> Estimates {
+    let quantities = Quantity::compared();
+    let mut known = Estimates::default();
+    let cells = pairs(runs, baseline).flat_map(|pair| quantities.iter().map(move |&quantity| (pair, quantity)));
+    for ((base, run), quantity) in cells.skip(part).step_by(parts.max(1)) {
+        inference::estimate(quantity, base, run, config, &mut known);
+    }
+    known
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,12 @@ impl Estimates {
         self.cells.is_empty()
     }
 
+    /// Adds the intervals of `other`, computed with `config` (see [`crate::compare::prepare_share`]).
+    pub fn add(&mut self, other: Estimates, config: &StatsConfig) {
+        self.for_settings(config);
+        self.cells.extend(other.cells);
+    }
+
     /// Forgets every interval if they were computed with other settings.
     fn for_settings(&mut self, config: &StatsConfig) {
         let settings = Some((config.confidence.to_bits(), config.seed, config.resamples));

@@ -102,6 +102,19 @@ fn another_baseline_inverts_the_intervals() {
     assert!((low * back_high - 1.0).abs() < 1e-12 && (high * back_low - 1.0).abs() < 1e-12);
 }
 
+/// The intervals prepared in shares (as on several threads) give the analysis computed at once.
+#[test]
+fn intervals_prepared_in_shares_give_the_same_comparisons() {
+    // Another seed than the analysis was made with: none of its intervals is reused.
+    let config = StatsConfig { seed: 7, ..StatsConfig::default() };
+    let a = exp3(StatsConfig::default());
+    for part in [2, 0, 1] {
+        a.add_prepared(a.prepare_share(BASELINE, &config, part, 3), &config);
+    }
+    let fresh = exp3(config);
+    assert_eq!(a.with_settings(BASELINE, config).comparisons, fresh.comparisons);
+}
+
 /// Oracle 17: the same inputs and seed give the same numbers; another seed moves interval ends by less
 /// than 5 % of the interval's width.
 #[test]

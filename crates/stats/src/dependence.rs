@@ -18,12 +18,13 @@ pub struct BitSeq {
 impl BitSeq {
     /// Packs `f(0), …, f(len−1)`.
     pub fn from_fn(len: usize, mut f: impl FnMut(usize) -> bool) -> BitSeq {
-        let mut words = vec![0u64; len.div_ceil(64)];
-        for t in 0..len {
-            if f(t) {
-                words[t / 64] |= 1 << (t % 64);
-            }
-        }
+        // Each word built whole, its bits or-ed in without a branch: a quantile's indicator is as likely
+        // one as zero, and a branch on it (mispredicted half the time) made τ̂ a twentieth of gen-site's
+        // time on 1M requests.
+        let words = (0..len)
+            .step_by(64)
+            .map(|start| (start..len.min(start + 64)).fold(0u64, |word, t| word | u64::from(f(t)) << (t - start)))
+            .collect();
         BitSeq { words, len }
     }
 

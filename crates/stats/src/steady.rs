@@ -190,16 +190,28 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<Spearman> {
 
 /// 1-based ranks, ties averaged (SciPy's `rankdata(method='average')`).
 fn average_ranks(x: &[f64]) -> Vec<f64> {
-    let idx = crate::quantile::ascending_positions(x);
+    // The values sorted with their positions (by a key in `total_cmp`'s order), rather than the positions
+    // by values fetched from afar at each comparison: 166k random values, 8.4 -> 4.8 ms. Ties share their
+    // rank, so their order does not matter.
+    let total_order = |v: f64| {
+        let bits = v.to_bits();
+        if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        }
+    };
+    let mut keyed: Vec<(u64, usize)> = x.iter().enumerate().map(|(k, &v)| (total_order(v), k)).collect();
+    keyed.sort_unstable();
     let mut ranks = vec![0.0; x.len()];
     let mut i = 0;
-    while i < idx.len() {
+    while i < keyed.len() {
         let mut j = i;
-        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
+        while j + 1 < keyed.len() && x[keyed[j + 1].1] == x[keyed[i].1] {
             j += 1;
         }
         let r = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &idx[i..=j] {
+        for &(_, k) in &keyed[i..=j] {
             ranks[k] = r;
         }
         i = j + 1;
@@ -218,4 +230,16 @@ pub fn launch_rate(launch: &[f64]) -> Option<f64> {
 /// |measured/nominal − 1| > 0.10. False when either is not finite or nominal ≤ 0.
 pub fn launch_rate_differs(measured: f64, nominal: f64) -> bool {
     measured.is_finite() && nominal.is_finite() && nominal > 0.0 && (measured / nominal - 1.0).abs() > 0.10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_share_their_mean_rank() {
+        // scipy.stats.rankdata([2, 1, 2, -0.0, 0, 3, -1]) = [5.5, 4, 5.5, 2.5, 2.5, 7, 1]
+        assert_eq!(average_ranks(&[2.0, 1.0, 2.0, -0.0, 0.0, 3.0, -1.0]), [5.5, 4.0, 5.5, 2.5, 2.5, 7.0, 1.0]);
+        assert!(average_ranks(&[]).is_empty());
+    }
 }
