@@ -127,11 +127,13 @@ async function assertTableMatchesSummary(page, of = summary, atLeast = 100) {
   return cells.length;
 }
 
+// How busy the machine was over the last minute, per core, at least 1: a limit that holds on an idle
+// machine is scaled by it on a shared one.
+const busy = () => Math.max(1, os.loadavg()[0] / os.cpus().length);
+
 test('opened from disk: charts drawn, table equals summary.json, overview lists everything', async () => {
   const { page, problems } = await open(fileUrl(SITE));
   await waitForCharts(page);
-  const firstChart = await page.evaluate(() => window.genSiteFirstChartMs);
-  assert.ok(firstChart < 1000, `first chart after ${firstChart} ms`);
   await assertChartsDrawn(page);
   assert.equal(await page.$('#static-report'), null, 'the report\'s plots stay once the viewer has drawn');
   assert.equal(await page.textContent('h1'), `Benchmark comparison: ${path.basename(process.env.REAL_DATA)}`);
@@ -157,7 +159,6 @@ test('opened from disk: charts drawn, table equals summary.json, overview lists 
   assert.ok(switched < 1000, `baseline change took ${switched} ms`);
   await assertTableMatchesSummary(page, JSON.parse(fs.readFileSync(process.env.OTHER_BASELINE_SUMMARY, 'utf8')));
   assert.deepEqual(problems, []);
-  console.log(`# exp-3-h100 from file://: first chart ${firstChart.toFixed(0)} ms after navigation`);
   await page.close();
 });
 
@@ -174,25 +175,34 @@ function recordFirstVisibleChart() {
   requestAnimationFrame(check);
 }
 
-test('the answer at once: key findings and the report\'s plots in the first frames, sooner than GuideLLM\'s report draws its charts', async () => {
-  const firstChart = async (url) => {
+test('the answer at once: key findings and the report\'s plots in the first frames, sooner than GuideLLM\'s report draws its charts; the viewer\'s own within 1 s', async () => {
+  // The first chart drawn, and for this site the viewer's first chart too (then its charts have taken over).
+  const firstChart = async (url, viewer) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.addInitScript(recordFirstVisibleChart);
     await page.goto(url);
     await page.waitForFunction(() => window.firstVisibleChart !== null, null, { timeout: 30000 });
     const ms = await page.evaluate(() => window.firstVisibleChart);
+    if (viewer) {
+      await waitForCharts(page);
+      viewer.push(await page.evaluate(() => window.genSiteFirstChartMs));
+    }
     await page.close();
     return ms;
   };
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const listed = (list) => `${median(list).toFixed(0)} ms (${list.map((v) => v.toFixed(0)).join(', ')})`;
   const ours = [];
+  const viewer = [];
   const guidellm = [];
   for (let i = 0; i < 5; i++) {
-    ours.push(await firstChart(fileUrl(SITE)));
+    ours.push(await firstChart(fileUrl(SITE), viewer));
     guidellm.push(await firstChart(pathToFileURL(process.env.GUIDELLM_ANCHOR).href));
   }
-  console.log(`# first chart from file://: exp-3-h100 ${median(ours).toFixed(0)} ms (${ours.map((v) => v.toFixed(0)).join(', ')}), GuideLLM 0.8.1's report ${median(guidellm).toFixed(0)} ms (${guidellm.map((v) => v.toFixed(0)).join(', ')})`);
+  console.log(`# first chart from file://: exp-3-h100 ${listed(ours)}, GuideLLM 0.8.1's report ${listed(guidellm)}; the viewer's first chart ${listed(viewer)}`);
   assert.ok(median(ours) <= median(guidellm) * 1.25 + 20, `first chart after ${median(ours)} ms, GuideLLM's after ${median(guidellm)} ms`);
+  // The viewer's own first chart within 1 s on an idle machine.
+  assert.ok(median(viewer) < 1000 * busy(), `the viewer's first chart after ${listed(viewer)} (load per core ${busy().toFixed(1)})`);
 
   // Without JavaScript, the page still answers: the key findings and every plot.
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
@@ -534,10 +544,9 @@ test('1M requests: the report\'s plots within 1 s, progress shown, page responsi
   const longest = await page.evaluate(() => window.genSiteLongestTask);
   const firstVisible = await page.evaluate(() => window.firstVisibleChart);
   console.log(`# 1M requests: the report's plots after ${firstVisible.toFixed(0)} ms, the viewer's first chart ${firstChart.toFixed(0)} ms after navigation, longest task ${longest.toFixed(0)} ms`);
-  // 5 s on an idle machine; on a shared one, in proportion to how busy it was (load per core).
-  const busy = Math.max(1, os.loadavg()[0] / os.cpus().length);
-  assert.ok(firstChart < 5000 * busy, `first chart after ${firstChart} ms (load per core ${busy.toFixed(1)})`);
-  assert.ok(firstVisible < 1000 * busy, `the report's plots after ${firstVisible} ms (load per core ${busy.toFixed(1)})`);
+  // 5 s on an idle machine.
+  assert.ok(firstChart < 5000 * busy(), `first chart after ${firstChart} ms (load per core ${busy().toFixed(1)})`);
+  assert.ok(firstVisible < 1000 * busy(), `the report's plots after ${firstVisible} ms (load per core ${busy().toFixed(1)})`);
   assert.ok(longest < 500, `the page froze for ${longest} ms`);
   assert.match(await page.textContent('.overview .summary'), /1000000 requests/);
   assert.deepEqual(problems, []);
