@@ -340,15 +340,12 @@ pub fn compare_all(runs: &[Run], baseline: &str, config: &StatsConfig, known: &m
 /// Computes into `known` up to `budget` of the intervals that comparing against `baseline` needs, so
 /// that a later [`compare_all`] finds them; whether all are there now.
 pub fn prepare(runs: &[Run], baseline: &str, config: &StatsConfig, known: &mut Estimates, budget: usize) -> bool {
-    let quantities = Quantity::compared();
     let limit = known.len().saturating_add(budget);
-    for (base, run) in pairs(runs, baseline) {
-        for &quantity in &quantities {
-            if known.len() >= limit {
-                return false;
-            }
-            inference::estimate(quantity, base, run, config, known);
+    for ((base, run), quantity) in cells(runs, baseline) {
+        if known.len() >= limit {
+            return false;
         }
+        inference::estimate(quantity, base, run, config, known);
     }
     true
 }
@@ -357,13 +354,18 @@ pub fn prepare(runs: &[Run], baseline: &str, config: &StatsConfig, known: &mut E
 /// `baseline` needs (every `parts`-th, from the `part`-th): since each interval draws from its cell's own
 /// stream, the shares can be computed at once on as many threads, for the same intervals.
 pub fn prepare_share(runs: &[Run], baseline: &str, config: &StatsConfig, part: usize, parts: usize) -> Estimates {
-    let quantities = Quantity::compared();
     let mut known = Estimates::default();
-    let cells = pairs(runs, baseline).flat_map(|pair| quantities.iter().map(move |&quantity| (pair, quantity)));
-    for ((base, run), quantity) in cells.skip(part).step_by(parts.max(1)) {
+    for ((base, run), quantity) in cells(runs, baseline).skip(part).step_by(parts.max(1)) {
         inference::estimate(quantity, base, run, config, &mut known);
     }
     known
+}
+
+/// Each pair of runs compared against `baseline` with each quantity compared: the cells whose intervals
+/// comparing needs, in order.
+fn cells<'a>(runs: &'a [Run], baseline: &'a str) -> impl Iterator<Item = ((&'a Run, &'a Run), Quantity)> + 'a {
+    let quantities = Quantity::compared();
+    pairs(runs, baseline).flat_map(move |pair| quantities.clone().into_iter().map(move |quantity| (pair, quantity)))
 }
 
 #[cfg(test)]
