@@ -107,15 +107,15 @@ fn site_in_a_real_browser() {
     sizes.unwrap();
 }
 
-/// The site's code, gzipped, is at most 261 KB (2 % over what it is, so that growth shows), and its data
+/// The site's code, gzipped, is at most 250 KB (issue 10's budget, 1 % over what it is), and its data
 /// takes less room than the CSVs.
 fn check_sizes(site: &Path) -> Result<(), String> {
     let gzipped = |name: &str| miniz_oxide::deflate::compress_to_vec(&fs::read(site.join(name)).unwrap(), 9).len() + 18;
     let code: usize =
         ["index.html", "style.css", "files.js", "viewer.js", "viewer-wasm.js"].iter().map(|f| gzipped(f)).sum();
     println!("site code, gzipped: {code} bytes");
-    if code > 261_000 {
-        return Err(format!("the site's code is {code} bytes gzipped, over 261 KB"));
+    if code > 250_000 {
+        return Err(format!("the site's code is {code} bytes gzipped, over 250 KB"));
     }
     let csv: u64 = snapshot(&real_data()).iter().map(|(_, bytes)| bytes.len() as u64).sum();
     let data = fs::metadata(site.join("data.js")).unwrap().len();

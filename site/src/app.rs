@@ -13,6 +13,7 @@ use serving_compare::charts::{
     timeline_panel, timeline_points, Across, ChartView, Hit, Scale, SloShown,
 };
 use serving_compare::compare::{Quantity, Rate};
+use serving_compare::decimal;
 use serving_compare::findings::key_findings;
 use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
@@ -504,12 +505,10 @@ fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resol
             let to_position = move |ms: f64| (1000.0 * (ms / low).ln() / (high / low).ln()).clamp(0.0, 1000.0);
             let current = move || view.with(|v| v.slo.threshold(name).map(|s| s * 1000.0));
             let set = move |text: String| {
-                state.update(|s| {
-                    s.slo_ms[i] = Some(text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0))
-                })
+                state.update(|s| s.slo_ms[i] = Some(decimal::parse(text.trim()).filter(|v| v.is_finite() && *v >= 0.0)))
             };
             let slide = move |text: String| {
-                let ms = to_ms(text.parse().unwrap_or(0.0));
+                let ms = to_ms(decimal::parse(&text).unwrap_or(0.0));
                 state.update(|s| s.slo_ms[i] = Some(Some(round_ms(ms))));
             };
             view! {
@@ -550,7 +549,7 @@ fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resol
                     step="any"
                     data-slo="attainment"
                     prop:value=move || view.with(|v| text::significant(v.slo.attainment * 100.0))
-                    on:change=move |ev| state.update(|s| s.attainment = event_target_value(&ev).parse().ok().filter(|p: &f64| *p > 0.0 && *p <= 100.0))
+                    on:change=move |ev| state.update(|s| s.attainment = decimal::parse(&event_target_value(&ev)).filter(|p| *p > 0.0 && *p <= 100.0))
                 />
                 " %"
             </label>
@@ -560,7 +559,7 @@ fn SloControls(loaded: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resol
 
 /// A threshold from a slider, to three significant digits: what a person would type.
 fn round_ms(ms: f64) -> f64 {
-    text::significant(ms).parse().unwrap_or(ms)
+    decimal::parse(&text::significant(ms)).unwrap_or(ms)
 }
 
 /// Points for each shown deployment's run at the chosen load, from its request logs; runs without points
@@ -773,7 +772,7 @@ fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolv
             </label>
             <label>
                 "Noise ±"
-                <select data-control="noise" on:change=move |ev| state.update(|s| s.noise = value(&ev).parse().ok())>
+                <select data-control="noise" on:change=move |ev| state.update(|s| s.noise = decimal::parse(&value(&ev)))>
                     {move || {
                         let current = view.with(|v| v.config.noise_threshold * 100.0);
                         percent_options(&NOISE_CHOICES, current)
@@ -782,7 +781,7 @@ fn Controls(analysis: Arc<Loaded>, state: RwSignal<ViewState>, view: Memo<Resolv
             </label>
             <label>
                 "Confidence "
-                <select data-control="confidence" on:change=move |ev| state.update(|s| s.confidence = value(&ev).parse().ok())>
+                <select data-control="confidence" on:change=move |ev| state.update(|s| s.confidence = decimal::parse(&value(&ev)))>
                     {move || {
                         let current = view.with(|v| v.config.confidence * 100.0);
                         percent_options(&CONFIDENCE_CHOICES, current)

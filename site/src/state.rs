@@ -4,6 +4,7 @@
 use serving_compare::analysis::Analysis;
 use serving_compare::charts::Scale;
 use serving_compare::compare::{Quantity, Rate};
+use serving_compare::decimal;
 use serving_compare::inference::StatsConfig;
 use serving_compare::metric::Metric;
 use serving_compare::model::{Load, LoadKind, Sweep};
@@ -136,19 +137,19 @@ pub fn level_key(load: Load) -> String {
 fn parse_threshold(text: &str) -> Option<Option<f64>> {
     match text {
         "off" => Some(None),
-        t => t.parse().ok().filter(|ms: &f64| ms.is_finite() && *ms >= 0.0).map(Some),
+        t => decimal::parse(t).filter(|ms| ms.is_finite() && *ms >= 0.0).map(Some),
     }
 }
 
 /// A percentage within bounds.
 fn parse_percent(text: &str, low: f64, high: f64) -> Option<f64> {
-    text.parse().ok().filter(|p| (low..=high).contains(p))
+    decimal::parse(text).filter(|p| (low..=high).contains(p))
 }
 
 fn parse_level(text: &str) -> Option<Option<f64>> {
     match text {
         "inf" => Some(None),
-        t => t.parse().ok().filter(|q: &f64| q.is_finite()).map(Some),
+        t => decimal::parse(t).filter(|q| q.is_finite()).map(Some),
     }
 }
 

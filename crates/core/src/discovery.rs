@@ -2,6 +2,7 @@
 //! give each run its deployment (the folder above a tool's own per-run folders, or the model or target
 //! the files record). Works on `/`-separated relative paths; the walking itself is the caller's.
 
+use crate::decimal;
 use crate::formats::Sourced;
 use crate::model::Format;
 use crate::text::shown;
@@ -91,7 +92,8 @@ fn is_tool_run_folder(name: &str, format: Format) -> bool {
             };
             const SWEPT: [&str; 7] = ["concurrency", "request_rate", "rate", "request_count", "isl", "osl", "users"];
             let sweep_value = name.split("__").all(|part| {
-                part.rsplit_once('_').is_some_and(|(key, value)| SWEPT.contains(&key) && value.parse::<f64>().is_ok())
+                part.rsplit_once('_')
+                    .is_some_and(|(key, value)| SWEPT.contains(&key) && decimal::parse(value).is_some())
             });
             ["profile_runs", "artifacts", "aggregate", "sweep_aggregate"].contains(&name)
                 || numbered("run_")

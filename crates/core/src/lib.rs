@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod bundle;
 pub mod charts;
 pub mod compare;
+pub mod decimal;
 pub mod discovery;
 pub mod evidence;
 pub mod findings;

@@ -1,6 +1,7 @@
 //! The normalised model every format reader produces and everything downstream uses: a run's load, its
 //! per-request records or the aggregates its file states, and where the run came from.
 
+use crate::decimal;
 use crate::metric::Metric;
 use crate::stats::Summary;
 use crate::text::number;
@@ -140,7 +141,7 @@ impl Load {
         };
         let value = match value {
             "inf" => None,
-            v => Some(v.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0)?),
+            v => Some(decimal::parse(v).filter(|v| v.is_finite() && *v > 0.0)?),
         };
         Some(Load { kind, value })
     }

@@ -3,6 +3,7 @@
 //! rate at which the attainment target holds — compared with the baseline's.
 
 use crate::analysis::{Analysis, Run};
+use crate::decimal;
 use crate::inference::{Estimate, Method, State, StatsConfig};
 use crate::metric::Better;
 use crate::model::LoadKind;
@@ -109,7 +110,7 @@ fn parse_duration(text: &str) -> Option<f64> {
         Some(ms) => (ms, 1e-3),
         None => (text.strip_suffix('s').unwrap_or(text), 1.0),
     };
-    number.trim().parse::<f64>().ok().map(|v| v * scale).filter(|v| v.is_finite() && *v >= 0.0)
+    decimal::parse(number.trim()).map(|v| v * scale).filter(|v| v.is_finite() && *v >= 0.0)
 }
 
 /// What SLOs check of one successful request; NaN where the file does not tell.

@@ -3,6 +3,7 @@
 //! Numbers come out bounded (no run of hundreds of digits), and never as `NaN`, `inf` or `-0`.
 
 use crate::compare::Change;
+use crate::decimal;
 use bench_stats::verdict::State;
 use std::borrow::Cow;
 
@@ -61,7 +62,7 @@ pub fn percent(fraction: f64) -> String {
 fn scientific(v: f64, decimals: usize) -> String {
     // By the f64 nearest the power of ten (parsed: `powi` is off by a few units), in two steps below
     // 1e-307, since 10^-324 is no f64 though 5e-324 is.
-    let ten = |exponent: i32| format!("1e{exponent}").parse::<f64>().unwrap_or(1.0);
+    let ten = |exponent: i32| decimal::parse(&format!("1e{exponent}")).unwrap_or(1.0);
     let scaled = |exponent: i32| if exponent >= -307 { v / ten(exponent) } else { v / ten(-300) / ten(exponent + 300) };
     let mut exponent = v.abs().log10().floor() as i32;
     exponent += (scaled(exponent).abs() >= 10.0) as i32 - (scaled(exponent).abs() < 1.0) as i32;

@@ -6,6 +6,7 @@ use super::doc::{Node, Object};
 use super::scan::{Scan, Shape};
 use super::schema::{self, Field, Kind, Schema, Values};
 use super::{checked, stat_names, usable, Carrier, Carry, Document, Found, Part, Place, Skips, ToolRead};
+use crate::decimal;
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, Request, RequestLog, RunData, Throughput};
 use crate::warning::Warning;
@@ -661,7 +662,7 @@ fn load_from_folder(folder: &str) -> Option<Load> {
         let at = name.rfind(marker)?;
         let digits: String =
             name[at + marker.len()..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
-        digits.parse().ok().filter(|v: &f64| v.is_finite() && *v > 0.0)
+        decimal::parse(&digits).filter(|v| v.is_finite() && *v > 0.0)
     };
     tail("request_rate").map(Load::qps).or_else(|| tail("concurrency").map(Load::concurrency))
 }

@@ -4,6 +4,7 @@
 //! straight into typed vectors (and each typed reader is compiled once, which keeps the page small).
 
 use super::scan::Scan;
+use crate::decimal;
 use crate::text::shown;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
@@ -185,7 +186,7 @@ impl<'de> Deserialize<'de> for Num {
                     "nan" | ".nan" => return Ok(Num(f64::NAN)),
                     _ => {}
                 }
-                t.parse().map(Num).map_err(|_| E::custom(format!("`{}` is not a number", shown(v))))
+                decimal::parse(t).map(Num).ok_or_else(|| E::custom(format!("`{}` is not a number", shown(v))))
             }
         }
         from_raw(raw, NumVisitor)

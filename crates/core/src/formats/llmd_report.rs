@@ -4,6 +4,7 @@
 
 use super::doc::Object;
 use super::{stat_names, Document, Found, Part};
+use crate::decimal;
 use crate::metric::Metric;
 use crate::model::{Aggregates, Body, Format, Load, RunData, Throughput};
 use crate::warning::Warning;
@@ -140,7 +141,7 @@ fn iso_duration(text: &str) -> Option<f64> {
         for c in part.chars() {
             match units.iter().find(|(u, _)| *u == c) {
                 Some((_, scale)) => {
-                    seconds += number.parse::<f64>().ok()? * scale;
+                    seconds += decimal::parse(&number)? * scale;
                     number.clear();
                 }
                 None if c.is_ascii_digit() || c == '.' => number.push(c),

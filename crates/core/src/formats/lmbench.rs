@@ -3,6 +3,7 @@
 //! Parsed with `csv-core` a slice at a time, so that the page can parse large files between repaints.
 
 use super::{checked, usable, FileRead, Found};
+use crate::decimal;
 use crate::model::{Body, Format, Load, Request, RequestLog, RunData};
 use crate::text::shown;
 use crate::warning::Warning;
@@ -63,8 +64,8 @@ pub fn name_key(file_name: &str) -> Result<(String, f64), String> {
         return Err(format!("no QPS after the scenario in the name ({EXPECTED})"));
     };
     let qps_text = qps_text.strip_prefix("qps").unwrap_or(qps_text);
-    let qps = match qps_text.parse::<f64>() {
-        Ok(qps) if qps.is_finite() && qps > 0.0 && !qps_text.starts_with(['+', '-']) => qps,
+    let qps = match decimal::parse(qps_text) {
+        Some(qps) if qps.is_finite() && qps > 0.0 && !qps_text.starts_with(['+', '-']) => qps,
         _ => return Err(format!("`{}` in the name is not a positive QPS ({EXPECTED})", shown(qps_text))),
     };
     let scenario = scenario.strip_suffix("_output").unwrap_or(scenario);
@@ -409,10 +410,10 @@ fn row_values(fields: &Fields, slots: &[Option<usize>]) -> Result<[f64; 6], Stri
 }
 
 fn parse_value(text: &str, name: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(v) => checked(format_args!("`{name}`"), v),
-        Err(_) if text.is_empty() => Err(format!("`{name}` is empty")),
-        Err(_) => Err(format!("`{name}` is not a number: `{}`", shown(text))),
+    match decimal::parse(text) {
+        Some(v) => checked(format_args!("`{name}`"), v),
+        None if text.is_empty() => Err(format!("`{name}` is empty")),
+        None => Err(format!("`{name}` is not a number: `{}`", shown(text))),
     }
 }
 

@@ -4,68 +4,16 @@
 //! on anything else (an escape in a key, a string where a number belongs, broken JSON…) it gives `None`, and
 //! callers read the text with serde_json, whose results and messages stay the reference.
 
+use crate::decimal::{self, not_digits, read_digits};
+
 /// A position in a JSON text.
 pub(crate) struct Scan<'a> {
     text: &'a str,
     pub at: usize,
 }
 
-/// Powers of ten that are exact in an f64.
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22,
-];
-
 /// Containers deeper than this are left to serde_json.
 const MAX_DEPTH: u32 = 64;
-
-/// The bytes of a little-endian word that are not digits, marked (bits set in them): a byte is a digit
-/// when its high nibble is 3 and stays 3 with 6 added (a carry out of a byte of 0xFA or more marks only
-/// bytes after it, which come after the first mark anyway).
-#[inline]
-fn not_digits(word: u64) -> u64 {
-    const THREES: u64 = 0x3030_3030_3030_3030;
-    let high = |w: u64| w & 0xF0F0_F0F0_F0F0_F0F0;
-    (high(word) ^ THREES) | (high(word.wrapping_add(0x0606_0606_0606_0606)) ^ THREES)
-}
-
-/// The value of eight digits in a little-endian word (leading zero bytes count as zeros).
-#[inline]
-fn value_of_eight(word: u64) -> u64 {
-    let word = (word & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
-    let word = (word & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601) >> 16;
-    (word & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32
-}
-
-/// Reads the digits at `*at` into `significand` (which wraps past 19 digits; `digits` counts them), eight
-/// bytes at a time: the last few by shifting the bytes after them out of their word.
-#[inline]
-fn read_digits(bytes: &[u8], at: &mut usize, significand: &mut u64, digits: &mut u32) {
-    const POW10: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
-    while let Some(word) = bytes.get(*at..*at + 8) {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let marks = not_digits(word);
-        if marks == 0 {
-            *significand = significand.wrapping_mul(100_000_000).wrapping_add(value_of_eight(word));
-            *digits += 8;
-            *at += 8;
-            continue;
-        }
-        let n = (marks.trailing_zeros() / 8) as usize;
-        if n > 0 {
-            let value = value_of_eight(word << (64 - 8 * n));
-            *significand = significand.wrapping_mul(POW10[n]).wrapping_add(value);
-            *digits += n as u32;
-            *at += n;
-        }
-        return;
-    }
-    while let Some(&d @ b'0'..=b'9') = bytes.get(*at) {
-        *significand = significand.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-        *digits += 1;
-        *at += 1;
-    }
-}
 
 /// The first byte from `at` on that ends or escapes a string, or can't be in one: `"`, `\\` or a control
 /// character (eight bytes at a time).
@@ -211,9 +159,7 @@ impl<'a> Scan<'a> {
             b'1'..=b'9' => read_digits(bytes, &mut i, &mut significand, &mut digits),
             _ => return None,
         }
-        let mut integer = true;
         if bytes.get(i) == Some(&b'.') {
-            integer = false;
             i += 1;
             let first = i;
             read_digits(bytes, &mut i, &mut significand, &mut digits);
@@ -237,17 +183,11 @@ impl<'a> Scan<'a> {
             _ => {}
         }
         self.at = i;
-        let value = if exact && digits <= 19 && (integer || (significand < 1 << 53 && exponent >= -22)) {
-            // An integer that fits a u64, or a decimal whose significand and power of ten are exact f64s:
-            // one correctly rounded division (Clinger's fast path).
-            let magnitude = if integer { significand as f64 } else { significand as f64 / POW10[-exponent as usize] };
-            if negative {
-                -magnitude
-            } else {
-                magnitude
-            }
-        } else {
-            self.text[start..i].parse::<f64>().ok()?
+        let quick = if exact && digits <= 19 { decimal::quick(significand, exponent.into()) } else { None };
+        let value = match quick {
+            Some(magnitude) if negative => -magnitude,
+            Some(magnitude) => magnitude,
+            None => decimal::parse(&self.text[start..i])?,
         };
         value.is_finite().then_some(value)
     }

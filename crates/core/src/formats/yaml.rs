@@ -8,6 +8,7 @@
 //! 45 KB gzipped to the page's WebAssembly, a sixth of its budget; this covers what the tools write in a
 //! few KB. Not covered: complex (`?`) keys, merge keys, multi-document files beyond the first document.
 
+use crate::decimal;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -635,7 +636,7 @@ fn resolve(t: &str) -> Value {
     };
     let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
     if mantissa_ok && exponent_ok {
-        if let Ok(f) = t.parse::<f64>() {
+        if let Some(f) = decimal::parse(t) {
             if f.is_finite() {
                 return Value::Number(format!("{f:?}"));
             }
