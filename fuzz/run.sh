@@ -3,14 +3,14 @@
 #
 # Installs what it needs where it is missing (the nightly toolchain, cargo-fuzz), seeds each target's
 # corpus (fuzz/corpus/TARGET, git-ignored) from the real samples in tests/data, then runs TARGET (all
-# four by default) for SECONDS each (60 by default) in one process. A crash stops the run, leaves its
+# five by default) for SECONDS each (60 by default) in one process. A crash stops the run, leaves its
 # input in fuzz/artifacts/TARGET/, and makes this script fail; reproduce it with
 #   cargo +nightly fuzz run TARGET fuzz/artifacts/TARGET/crash-…
 # SANITIZER=address (or memory, thread…) builds with a sanitizer; the default is none: the code under test
 # has no unsafe code, and it runs about twice as fast without.
 set -euo pipefail
 
-TARGETS=(read lmbench_stepwise discovery escaping)
+TARGETS=(read lmbench_stepwise discovery escaping decimal)
 target=${1:-all}
 seconds=${2:-60}
 shift $(($# < 2 ? $# : 2))
@@ -131,6 +131,19 @@ seed_escaping() {
     done
     printf '1. a | b `c` *d* _e_ [f](g) <h> &amp; \\ ~~i~~ \x1b[31m \xe2\x80\xae ' >"$out/seed-markup"
     printf '# x\n- y\t' >"$out/seed-blocks"
+}
+
+seed_decimal() {
+    local out=corpus/decimal
+    mkdir -p "$out"
+    # The numbers of real LMBench CSVs (Python's shortest forms), and a few of the hardest for any parser.
+    cut -d, -f3,4,7,8 "$data/exp-3-h100/llm-d-70b-2replicas-H100/LMBench_short_input_qps2.csv" | tr , '\n' |
+        sed -n '2,41p' | while read -r n; do printf '%s' "$n" >"$out/seed-$n"; done
+    local n
+    for n in 2.4703282292062327e-324 2.2250738585072011e-308 1.7976931348623158e308 9007199254740993 \
+        0.30000000000000004 1e23 .5e-3 +inf NaN; do
+        printf '%s' "$n" >"$out/seed-$n"
+    done
 }
 
 run() {
