@@ -92,8 +92,9 @@ window.genSiteInflate = async function (base64, size) {
 // Decodes the viewer's module (viewer-wasm.js: base64 of the LZMA properties byte, then the raw LZMA
 // stream of `size` bytes without end marker), which LZMA carries in a sixth less than deflate; browsers
 // decode no LZMA, so this follows the reference decoder of the LZMA specification. The whole output is
-// the dictionary.
-window.genSiteUnlzma = function (base64, size) {
+// the dictionary. A generator: it pauses after each `slice` bytes decoded, so that the page's thread is
+// never held for the whole of it (0.1-0.2 s), and returns the module.
+window.genSiteUnlzma = function* (base64, size, slice) {
   var input = genSiteBytes(base64), at = 6;
   var props = input[0], lc = props % 9, lp = ((props / 9) | 0) % 5, pb = (props / 45) | 0;
   var out = new Uint8Array(size), pos = 0;
@@ -145,7 +146,8 @@ window.genSiteUnlzma = function (base64, size) {
   var isRepG1 = probs(12), isRepG2 = probs(12), isRep0Long = probs(192), slots = probs(4 * 64);
   var special = probs(115), align = probs(16), matchLength = lengths(), repLength = lengths();
   var state = 0, rep0 = 0, rep1 = 0, rep2 = 0, rep3 = 0, posMask = (1 << pb) - 1;
-  while (pos < size) {
+  for (var pause = slice; pos < size; ) {
+    if (pos >= pause) { pause = pos + slice; yield; }
     var posState = pos & posMask;
     if (!bit(isMatch, (state << 4) + posState)) {
       var previous = pos > 0 ? out[pos - 1] : 0, symbol = 1;
