@@ -335,25 +335,11 @@ impl Big {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-
-        fn digits(&mut self, n: u64) -> String {
-            (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
-        }
+    /// `n` random decimal digits.
+    fn digits(rng: &mut Rng, n: u64) -> String {
+        (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect()
     }
 
     /// Reads `text` as std does, bit for bit (any NaN for a NaN).
@@ -521,7 +507,7 @@ mod tests {
         for round in 0..200_000 {
             let lengths =
                 [rng.below(if round % 50 == 0 { 400 } else { 22 }), rng.below(if round % 37 == 0 { 900 } else { 22 })];
-            let [integer, fraction] = lengths.map(|n| rng.digits(n));
+            let [integer, fraction] = lengths.map(|n| digits(&mut rng, n));
             let mut text = match rng.below(4) {
                 0 => integer,
                 1 => format!("{integer}.{fraction}"),

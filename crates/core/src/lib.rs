@@ -22,3 +22,22 @@ pub mod summary;
 pub mod synth;
 pub mod text;
 pub mod warning;
+
+/// A small deterministic generator (xorshift) for tests that draw many inputs.
+#[cfg(test)]
+mod test_rng {
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        pub fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+}

@@ -470,22 +470,7 @@ pub(crate) fn list<'t, T>(text: &'t str, mut item: impl FnMut(&mut Scan<'t>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::test_rng::Rng;
 
     /// What serde_json reads a number as with its `float_roundtrip` feature: the correctly rounded value,
     /// which std's parser gives too (an integer read as a u64 or i64 and converted rounds the same way).
