@@ -68,11 +68,10 @@ fn start_loading(
                         slice_start = browser::now();
                     }
                 }
-                Progress::Inflate { path, deflate, size } => {
+                Progress::Inflate { path, index } => {
                     // The browser inflates off the page's thread; the loader waits for it.
-                    let bytes = browser::inflate(&deflate, size)
-                        .await
-                        .map_err(|e| format!("the embedded data is damaged ({e})"));
+                    let bytes =
+                        browser::inflate(index).await.map_err(|e| format!("the embedded data is damaged ({e})"));
                     if generation.get_value() != mine {
                         return;
                     }

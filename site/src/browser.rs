@@ -43,10 +43,11 @@ pub fn embedded() -> Option<Embedded> {
     }
     let sources = js_sys::Array::from(&get(&data, "files"))
         .iter()
-        .map(|f| Source::Packed {
+        .enumerate()
+        .map(|(index, f)| Source::Packed {
             path: string(&f, "path"),
             size: get(&f, "size").as_f64().unwrap_or(0.0) as usize,
-            deflate: string(&f, "deflate"),
+            index,
         })
         .collect();
     let warnings = js_sys::Array::from(&get(&data, "warnings"))
@@ -177,13 +178,21 @@ pub async fn files_read(reading: js_sys::Promise) -> Result<Vec<(String, Vec<u8>
         .collect())
 }
 
-/// The bytes of an embedded file: base64 of raw deflate streams of pieces of at most `size` bytes in all
-/// (separated by commas), inflated by the browser's own DecompressionStream.
-pub async fn inflate(deflate_base64: &str, size: usize) -> Result<Vec<u8>, String> {
+/// The embedded files (data.js `files`).
+fn embedded_files() -> Result<js_sys::Array, String> {
+    Ok(js_sys::Array::from(&get(&get(&window().ok_or("no window")?.into(), DATA_GLOBAL), "files")))
+}
+
+/// The bytes of the embedded file at `index`: base64 of raw deflate streams of pieces of at most its `size`
+/// bytes in all (separated by commas), inflated by the browser's own DecompressionStream. The base64 goes
+/// from data.js to that function as it is: copied into the module and back, a million requests' 48 MB
+/// held the page's thread twice.
+pub async fn inflate(index: usize) -> Result<Vec<u8>, String> {
+    let file = embedded_files()?.get(index as u32);
     let function = get(&window().ok_or("no window")?.into(), INFLATE);
     let function: js_sys::Function = function.dyn_into().map_err(|_| format!("{INFLATE} is missing from the page"))?;
     let promise: js_sys::Promise = function
-        .call2(&JsValue::NULL, &JsValue::from_str(deflate_base64), &JsValue::from_f64(size as f64))
+        .call2(&JsValue::NULL, &get(&file, "deflate"), &get(&file, "size"))
         .map_err(|e| format!("{e:?}"))?
         .dyn_into()
         .map_err(|e| format!("{e:?}"))?;
@@ -193,10 +202,8 @@ pub async fn inflate(deflate_base64: &str, size: usize) -> Result<Vec<u8>, Strin
 
 /// Offers an embedded result file for download under its own name.
 pub async fn download(path: &str) -> Result<(), String> {
-    let data = get(&window().ok_or("no window")?.into(), DATA_GLOBAL);
-    let file =
-        js_sys::Array::from(&get(&data, "files")).iter().find(|f| string(f, "path") == path).ok_or("no such file")?;
-    let bytes = inflate(&string(&file, "deflate"), get(&file, "size").as_f64().unwrap_or(0.0) as usize).await?;
+    let index = embedded_files()?.iter().position(|f| string(&f, "path") == path).ok_or("no such file")?;
+    let bytes = inflate(index).await?;
     save(path.rsplit('/').next().unwrap_or(path), &bytes, "application/octet-stream")
 }
 

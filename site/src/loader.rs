@@ -12,10 +12,11 @@ use serving_compare::warning::Warning;
 use std::collections::VecDeque;
 
 /// A result file to load: embedded in the page (deflated and base64-encoded, inflated by the browser
-/// when the loader asks for it), or opened by the user.
+/// when the loader asks for it; `index` is its place among the embedded files, whose text stays with the
+/// page's JavaScript), or opened by the user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    Packed { path: String, size: usize, deflate: String },
+    Packed { path: String, size: usize, index: usize },
     Raw { path: String, bytes: Vec<u8> },
 }
 
@@ -120,13 +121,11 @@ impl Loaded {
 pub enum Progress {
     /// Fraction done (0..1) and what is being done.
     Working(f64, String),
-    /// The loader needs an embedded file's bytes: inflate `deflate` (base64 of raw deflate streams of
-    /// pieces of at most `size` bytes in all, separated by commas) and hand the outcome to
+    /// The loader needs the bytes of the embedded file at `index`: inflate it and hand the outcome to
     /// [`Loader::inflated`].
     Inflate {
         path: String,
-        deflate: String,
-        size: usize,
+        index: usize,
     },
     Done,
 }
@@ -212,9 +211,9 @@ impl Loader {
                     self.inflated(&path, Ok(bytes));
                     self.reading_progress()
                 }
-                Source::Packed { path, size, deflate } => {
+                Source::Packed { path, size, index } => {
                     self.inflating = Some(size);
-                    Progress::Inflate { path, deflate, size }
+                    Progress::Inflate { path, index }
                 }
             };
         }
@@ -329,7 +328,8 @@ mod tests {
         Analysis::new(runs, warnings, title, None, StatsConfig::default()).unwrap()
     }
 
-    fn load(sources: Vec<Source>, budget: usize) -> Result<Loaded, (String, Vec<Warning>)> {
+    /// Loads `sources`, the embedded ones being `packed` (base64 of deflate, size), as data.js has them.
+    fn load(sources: Vec<Source>, packed: &[(String, usize)], budget: usize) -> Result<Loaded, (String, Vec<Warning>)> {
         let mut loader = Loader::new("t", sources, Vec::new(), Settings::default());
         let mut steps = 0;
         let mut last = 0.0;
@@ -339,7 +339,10 @@ mod tests {
                     assert!(fraction >= last - 1e-9 && fraction <= 1.0, "progress went from {last} to {fraction}");
                     last = fraction;
                 }
-                Progress::Inflate { path, deflate, size } => loader.inflated(&path, inflate(&deflate, size)),
+                Progress::Inflate { path, index } => {
+                    let (deflate, size) = &packed[index];
+                    loader.inflated(&path, inflate(deflate, *size))
+                }
                 Progress::Done => break,
             }
             steps += 1;
@@ -373,16 +376,20 @@ mod tests {
     fn step_wise_loading_equals_the_cli_computation() {
         let files = files_of("examples/compare-results");
         let want = reference(&files, "t");
-        let packed: Vec<Source> = files
+        let data: Vec<(String, usize)> = files
             .iter()
-            .map(|(p, b)| {
+            .map(|(_, b)| {
                 let deflate = miniz_oxide::deflate::compress_to_vec(b, 1);
-                let deflate = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &deflate);
-                Source::Packed { path: p.clone(), size: b.len(), deflate }
+                (base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &deflate), b.len())
             })
             .collect();
+        let packed = files
+            .iter()
+            .enumerate()
+            .map(|(index, (p, b))| Source::Packed { path: p.clone(), size: b.len(), index })
+            .collect();
         for (sources, budget) in [(raw(&files), 1 << 20), (raw(&files), 1000), (packed, 4096)] {
-            let loaded = load(sources, budget).unwrap();
+            let loaded = load(sources, &data, budget).unwrap();
             // The page compares in the background, once the first charts are drawn.
             assert!(!loaded.analysis.is_compared());
             assert_eq!(loaded.analysis.with_settings(&want.baseline, want.config), want);
@@ -395,7 +402,7 @@ mod tests {
     fn every_format_loads_as_in_the_cli() {
         let files = files_of("tests/data/formats");
         let want = reference(&files, "t");
-        let loaded = load(raw(&files), 4096).unwrap();
+        let loaded = load(raw(&files), &[], 4096).unwrap();
         assert_eq!(loaded.analysis.with_settings(&want.baseline, want.config), want);
         assert!(loaded.analysis.runs.len() >= 15, "{}", loaded.analysis.runs.len());
     }
@@ -417,7 +424,7 @@ mod tests {
             ("old/LMBench_s_1.csv".into(), good.clone().into_bytes()),
             (".hidden/LMBench_s_1.csv".into(), good.into_bytes()),
         ];
-        let loaded = load(raw(&files), 7).unwrap();
+        let loaded = load(raw(&files), &[], 7).unwrap();
         let kept: Vec<(String, Vec<u8>)> = files.into_iter().filter(|(p, _)| p.starts_with("a/")).collect();
         let want = reference(&kept, "t").warnings;
         assert_eq!(loaded.analysis.warnings, want);
@@ -446,11 +453,11 @@ mod tests {
     #[test]
     fn nothing_usable_keeps_the_warnings() {
         let sources = vec![Source::Raw { path: "a/LMBench_s_1.csv".into(), bytes: b"".to_vec() }];
-        let (message, warnings) = load(sources, 100).unwrap_err();
+        let (message, warnings) = load(sources, &[], 100).unwrap_err();
         assert!(message.contains("no run could be analysed"), "{message}");
         assert_eq!(warnings.len(), 1);
-        let damaged = vec![Source::Packed { path: "a/LMBench_s_1.csv".into(), size: 3, deflate: "!!".into() }];
-        let (_, warnings) = load(damaged, 100).unwrap_err();
+        let damaged = vec![Source::Packed { path: "a/LMBench_s_1.csv".into(), size: 3, index: 0 }];
+        let (_, warnings) = load(damaged, &[("!!".into(), 3)], 100).unwrap_err();
         assert!(warnings[0].message.contains("damaged"), "{warnings:?}");
     }
 }
