@@ -56,10 +56,14 @@ fn start_loading(
         browser::yield_to_browser().await;
         let mut loader = Loader::new(&title, sources, warnings, settings);
         let mut slice_start = browser::now();
+        let mut shown = String::new();
         loop {
             match loader.step(STEP_BYTES) {
                 Progress::Working(fraction, message) => {
-                    if browser::now() - slice_start > SLICE_MS {
+                    // A new stage, whose steps may each take longer (a run's statistics rather than a slice
+                    // of a file), starts in a task of its own.
+                    if browser::now() - slice_start > SLICE_MS || message != shown {
+                        shown.clone_from(&message);
                         status.set(Status::Loading { fraction, message });
                         browser::yield_to_browser().await;
                         if generation.get_value() != mine {
