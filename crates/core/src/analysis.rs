@@ -205,6 +205,12 @@ impl Run {
     /// Summarises the runs of one key. Per-request repetitions are pooled; when any repetition has only
     /// aggregates, each statistic is the mean over the repetitions that state it.
     pub fn summarise(group: &Group) -> Run {
+        Run::summarise_for(group, true)
+    }
+
+    /// [`Run::summarise`], keeping what SLOs check of each request only if `for_slo`: a caller that checks
+    /// no SLO need not (see [`Evidence::of`]).
+    pub fn summarise_for(group: &Group, for_slo: bool) -> Run {
         let parts = &group.parts;
         let logs: Vec<(&str, &RequestLog)> = parts
             .iter()
@@ -217,7 +223,7 @@ impl Run {
         let first = &parts[0].run;
         let mut files: Vec<String> = parts.iter().flat_map(|p| p.files.iter().cloned()).collect();
         files.dedup();
-        let evidence = if per_request { Evidence::of(&logs) } else { Evidence::default() };
+        let evidence = if per_request { Evidence::of(&logs, for_slo) } else { Evidence::default() };
         let aggregates = if per_request { pooled(&logs, &evidence) } else { averaged(parts) };
         let repetitions = if parts.len() > 1 { parts.iter().map(figures).collect() } else { Vec::new() };
         let Aggregates { requests, failed, duration_s, throughput, metrics } = aggregates;

@@ -182,14 +182,42 @@ impl Summary {
     }
 }
 
-/// Sorts ascending. Non-negative floats (all metrics here) sort as their bit patterns, which is
+/// Sorts ascending. Whole numbers below 2^16 (token counts) are counted, a third of the time of the
+/// sort below; other non-negative floats (all metrics here) sort as their bit patterns, which is
 /// several times faster than a float comparison; anything else falls back to `total_cmp`.
 pub fn sort(values: &mut [f64]) {
+    if sort_small_whole_numbers(values) {
+        return;
+    }
     if values.iter().all(|v| v.is_sign_positive()) {
         values.sort_unstable_by_key(|v| v.to_bits());
     } else {
         values.sort_unstable_by(f64::total_cmp);
     }
+}
+
+/// Sorts `values` by counting them if they are all whole numbers from 0 (not -0) to 2^16 - 1; whether
+/// they were. The first other value ends the check: no time is spent on other columns.
+fn sort_small_whole_numbers(values: &mut [f64]) -> bool {
+    const LIMIT: u32 = 1 << 16;
+    let mut largest = 0;
+    for &v in values.iter() {
+        let whole = v as u32;
+        if whole >= LIMIT || f64::from(whole).to_bits() != v.to_bits() {
+            return false;
+        }
+        largest = largest.max(whole);
+    }
+    let mut counts = vec![0usize; largest as usize + 1];
+    for &v in values.iter() {
+        counts[v as usize] += 1;
+    }
+    let mut at = 0;
+    for (whole, &count) in (0u32..).zip(&counts) {
+        values[at..at + count].fill(f64::from(whole));
+        at += count;
+    }
+    true
 }
 
 /// The `q`-th percentile (0..=100) of ascending `sorted`, interpolating linearly between the closest
@@ -313,6 +341,19 @@ mod tests {
             let constant = Summary::of(&mut vec![c; values.len()]);
             prop_assert!(constant.std.unwrap() <= 1e-12 * c.max(1.0));
             prop_assert_eq!(constant.p90, Some(c));
+        }
+
+        #[test]
+        fn counting_equals_float_sort(mut values in prop::collection::vec(0u32..70_000, 0..300), other in any::<bool>()) {
+            let mut values: Vec<f64> = values.drain(..).map(f64::from).collect();
+            if other && !values.is_empty() {
+                values[0] = -0.0;
+            }
+            let mut reference = values.clone();
+            reference.sort_by(f64::total_cmp);
+            sort(&mut values);
+            prop_assert_eq!(values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                reference.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
         }
 
         #[test]

@@ -426,42 +426,67 @@ fn write_block(out: &mut Bits, input: &[u8], tokens: &[u32], last: bool, symbols
     // Each byte's code and its length, side by side.
     let bytes: Vec<(u64, u32)> =
         (0..256).map(|b| (u64::from(literals.codes[b]), u32::from(literals.lengths[b]))).collect();
+    let codes = Codes { bytes: &bytes, literals: &literals, distances: &distances, symbols };
+    // Four literals' codes at a time fit in what put takes where no byte's code is longer than 14 bits,
+    // as in every block of result files (digits take 3-4 bits); three always do.
+    if literals.lengths[..256].iter().all(|&l| l <= 14) {
+        write_tokens::<4>(&mut pending, sink, input, tokens, &codes);
+    } else {
+        write_tokens::<3>(&mut pending, sink, input, tokens, &codes);
+    }
+    pending.put(sink, u32::from(literals.codes[256]), u32::from(literals.lengths[256]));
+    out.pending = pending;
+}
+
+/// A block's codes, as [`write_tokens`] takes them.
+struct Codes<'a> {
+    bytes: &'a [(u64, u32)],
+    literals: &'a Code,
+    distances: &'a Code,
+    symbols: &'a Symbols,
+}
+
+/// A block's tokens, with the literals of each run `N` at a time: their codes must fit in what put takes.
+fn write_tokens<const N: usize>(pending: &mut Pending, sink: &mut [u8], input: &[u8], tokens: &[u32], codes: &Codes) {
+    let Codes { bytes, literals, distances, symbols } = codes;
     let mut at = 0;
     for &token in tokens {
         if token & MATCH == 0 {
             let run = &input[at..at + token as usize];
             at += token as usize;
-            // Three at a time: three codes of 15 bits at most fit in what put takes.
-            let mut triples = run.chunks_exact(3);
-            for triple in &mut triples {
-                let [a, b, c] = [0, 1, 2].map(|i| bytes[usize::from(triple[i])]);
-                pending.put(sink, a.0 | b.0 << a.1 | c.0 << (a.1 + b.1), a.1 + b.1 + c.1);
-            }
-            for &byte in triples.remainder() {
-                let (code, length) = bytes[usize::from(byte)];
+            // The codes of a group of bytes, the first one first, and their length.
+            let joined = |group: &[u8]| {
+                group.iter().fold((0, 0), |(code, length), &byte| {
+                    let (c, l) = bytes[usize::from(byte)];
+                    (code | c << length, length + l)
+                })
+            };
+            let mut groups = run.chunks_exact(N);
+            for group in &mut groups {
+                let (code, length) = joined(group);
                 pending.put(sink, code, length);
             }
+            let (code, length) = joined(groups.remainder());
+            pending.put(sink, code, length);
         } else {
             let length = (token >> 15 & 0xff) as usize + 3;
             let distance = (token & 0x7fff) as usize + 1;
             at += length;
             let (l, d) = (usize::from(symbols.length[length - 3]), symbols.distance(distance - 1));
             let s = 257 + l;
+            // The length's code and extra bits and the distance's, 48 bits at most: in one put.
+            let length_bits = u32::from(literals.lengths[s]) + u32::from(LENGTH_EXTRA[l]);
+            let length_code =
+                u64::from(literals.codes[s]) | ((length - usize::from(LENGTH_BASE[l])) as u64) << literals.lengths[s];
+            let distance_code = u64::from(distances.codes[d])
+                | ((distance - usize::from(DISTANCE_BASE[d])) as u64) << distances.lengths[d];
             pending.put(
                 sink,
-                u32::from(literals.codes[s]) | ((length - usize::from(LENGTH_BASE[l])) as u32) << literals.lengths[s],
-                u32::from(literals.lengths[s]) + u32::from(LENGTH_EXTRA[l]),
-            );
-            pending.put(
-                sink,
-                u32::from(distances.codes[d])
-                    | ((distance - usize::from(DISTANCE_BASE[d])) as u32) << distances.lengths[d],
-                u32::from(distances.lengths[d]) + u32::from(DISTANCE_EXTRA[d]),
+                length_code | distance_code << length_bits,
+                length_bits + u32::from(distances.lengths[d]) + u32::from(DISTANCE_EXTRA[d]),
             );
         }
     }
-    pending.put(sink, u32::from(literals.codes[256]), u32::from(literals.lengths[256]));
-    out.pending = pending;
 }
 
 #[cfg(test)]

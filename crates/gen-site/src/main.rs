@@ -182,6 +182,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if !results.is_dir() {
         return Err(format!("the results folder `{}` does not exist or is not a folder", results.display()));
     }
+    let slo = Slo::parse(args.slo.as_deref().unwrap_or(""), args.attainment).map_err(|e| format!("--slo: {e}"))?;
     let results_canonical = results.canonicalize().map_err(|e| format!("`{}`: {e}", results.display()))?;
     let staging = Staging::begin(&args.out, &results_canonical, args.force)?;
     let out_id = std::fs::metadata(&args.out).ok().map(|m| walk::FolderId::of(&m));
@@ -208,7 +209,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let groups = group_runs(sourced, &grouping, &mut warnings);
     // Each group's requests are freed as soon as it is summarised, by its thread: freeing them all after
     // (hundreds of MB) held the main thread before the analysis, while the others idled.
-    let runs: Vec<Run> = groups.into_par_iter().map(|group| Run::summarise(&group)).collect();
+    let runs: Vec<Run> = groups.into_par_iter().map(|group| Run::summarise_for(&group, slo.is_set())).collect();
     let config = args.stats_config();
     let uncompared = match Analysis::uncompared(runs, warnings.clone(), &root_label, args.baseline.as_deref(), config) {
         Ok(analysis) => analysis,
@@ -220,7 +221,6 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     };
     report_warnings(&uncompared.warnings);
 
-    let slo = Slo::parse(args.slo.as_deref().unwrap_or(""), args.attainment).map_err(|e| format!("--slo: {e}"))?;
     // The plots need no comparison: they are drawn while the comparisons' intervals (their bootstraps) are
     // computed, in shares that keep every core busy to the end (one share, the comparisons took one core
     // alone for the last 20-25 ms on 1M requests).
