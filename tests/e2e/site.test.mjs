@@ -547,7 +547,8 @@ test('1M requests: the report\'s plots within 1 s, progress shown, page responsi
   // 5 s on an idle machine.
   assert.ok(firstChart < 5000 * busy(), `first chart after ${firstChart} ms (load per core ${busy().toFixed(1)})`);
   assert.ok(firstVisible < 1000 * busy(), `the report's plots after ${firstVisible} ms (load per core ${busy().toFixed(1)})`);
-  assert.ok(longest < 500, `the page froze for ${longest} ms`);
+  // Issue 10: no task over 200 ms on an idle machine (about 130 ms now).
+  assert.ok(longest < 200 * busy(), `the page froze for ${longest} ms (load per core ${busy().toFixed(1)})`);
   assert.match(await page.textContent('.overview .summary'), /1000000 requests/);
   assert.deepEqual(problems, []);
   await page.close();
