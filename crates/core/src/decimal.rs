@@ -81,7 +81,7 @@ fn number(bytes: &[u8]) -> Option<f64> {
 /// `significand × 10^exponent`, correctly rounded, where a quick path can tell it: a significand and a power
 /// of ten that are both exact f64s (Clinger's path: one rounding), a product that fits 128 bits (whose
 /// conversion rounds once), or a quotient checked against the midpoints around it in 128 bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn quick(significand: u64, exponent: i64) -> Option<f64> {
     if exponent.unsigned_abs() > 22 {
         return None;
@@ -99,29 +99,39 @@ pub(crate) fn quick(significand: u64, exponent: i64) -> Option<f64> {
         // 2^64 (within 2 × 10^places). At the foot of a binade the place below is half as large: left out.
         let (m, e) = parts(guess);
         if places <= 18 && e <= 0 && m != 1 << 52 {
+            // 10^places as an integer: exact in the f64 up to 10^22.
+            let power = power as u64;
             let scaled = significand.checked_shl(e.unsigned_abs()).unwrap_or(0);
-            let remainder = scaled.wrapping_sub(m.wrapping_mul(10u64.pow(places))) as i64;
-            if remainder.unsigned_abs() * 2 < 10u64.pow(places) {
+            let remainder = scaled.wrapping_sub(m.wrapping_mul(power)) as i64;
+            if remainder.unsigned_abs() * 2 < power {
                 return Some(guess);
             }
         }
-        let power_of_ten = 10u128.pow(places);
-        nearest(guess, |b| {
-            // significand × 2^-power against numerator × 10^places, neither side overflowing.
-            let (numerator, power) = midpoint_above(b);
-            let scaled = u128::from(numerator).checked_mul(power_of_ten)?;
-            let shift = |value: u128, by: i32| (value.leading_zeros() as i32 > by).then(|| value << by);
-            Some(if power <= 0 {
-                shift(u128::from(significand), -power)?.cmp(&scaled)
-            } else {
-                u128::from(significand).cmp(&shift(scaled, power)?)
-            })
-        })
+        by_midpoints(significand, places, guess)
     }
+}
+
+/// The f64 nearest `significand / 10^places` (places ≤ 22), from `guess` within an ulp or two, by its
+/// midpoints in 128-bit integers; `None` if one would overflow them. Out of line: rarely needed.
+#[cold]
+fn by_midpoints(significand: u64, places: u32, guess: f64) -> Option<f64> {
+    let power_of_ten = 10u128.pow(places);
+    nearest(guess, |b| {
+        // significand × 2^-power against numerator × 10^places.
+        let (numerator, power) = midpoint_above(b);
+        let scaled = u128::from(numerator).checked_mul(power_of_ten)?;
+        let shift = |value: u128, by: i32| (value.leading_zeros() as i32 > by).then(|| value << by);
+        Some(if power <= 0 {
+            shift(u128::from(significand), -power)?.cmp(&scaled)
+        } else {
+            u128::from(significand).cmp(&shift(scaled, power)?)
+        })
+    })
 }
 
 /// The nearest f64 to the digits of `mantissa` (a point among them left out) times `10^exponent`, by big
 /// integers: the slow path, for long or extreme numbers.
+#[cold]
 fn exact(mantissa: &[u8], exponent: i64) -> f64 {
     let mut significant = mantissa.iter().filter(|b| **b != b'.').map(|b| b - b'0').skip_while(|d| *d == 0);
     let count = significant.clone().count();
